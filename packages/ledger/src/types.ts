@@ -1,0 +1,128 @@
+// The one Ledger interface; `@faramesh/ledger/sqlite` and `@faramesh/ledger/postgres` implement it.
+import type { ActionEvent, ActionStatus, Checkpoint, DecisionFields, EventType } from '@faramesh/policy-core'
+
+/** An action as stored. The server turns it into the API's `Action` (adds examples, hides secrets). */
+export interface ActionRecord extends Partial<DecisionFields> {
+  id: string
+  agent_id: string
+  tool: string
+  operation: string
+  params: Record<string, unknown>
+  context: Record<string, unknown>
+  status: ActionStatus
+  decision: DecisionFields['decision'] | null
+  reason: string | null
+  risk_level: DecisionFields['risk_level']
+  policy_version: string | null
+  /** sha256 hex of the approval token; the token itself is never stored. */
+  approval_token_hash: string | null
+  approval_expires_at: string | null
+  /** Principal name that submitted the action (for the self-approval check); null when auth is off. */
+  submitted_by: string | null
+  result: unknown
+  error: string | null
+  created_at: string
+  updated_at: string
+}
+
+/** An event before the ledger gives it seq/prev_hash/hash. `id` and `created_at` are filled in when absent. */
+export interface NewEvent {
+  id?: string
+  event_type: EventType
+  meta: Record<string, unknown>
+  created_at?: string
+}
+
+export type ChainEvent = ActionEvent
+
+export interface ListFilter {
+  status?: ActionStatus | ActionStatus[]
+  tool?: string
+  agent_id?: string
+  risk_level?: string
+  /** Text search over id, tool and operation (substring, case-insensitive). */
+  q?: string
+  /** Only actions created at or after this ISO time. */
+  since?: string
+  limit?: number
+  offset?: number
+  /** Opaque cursor from a previous page's `next_cursor`; stable while new actions arrive. */
+  cursor?: string
+}
+
+export interface ActionPage {
+  items: ActionRecord[]
+  next_cursor: string | null
+}
+
+export interface TransitionRequest {
+  /** The statuses the action must be in right now (compare-and-set). */
+  from: readonly ActionStatus[]
+  to: ActionStatus
+  /** Other columns to set in the same update (result, error, approval_token_hash: null, ...). */
+  patch?: Partial<Omit<ActionRecord, 'id' | 'status' | 'created_at'>>
+  /** The event written in the same transaction. */
+  event: NewEvent
+  /** When set, the action's request_hash must equal it, else INVALID_TRANSITION. */
+  expectRequestHash?: string
+}
+
+export type VerifyResult =
+  | { ok: true; checked: number; head: { seq: number; hash: string } | null }
+  | {
+      ok: false
+      checked: number
+      seq: number
+      reason: 'hash_mismatch' | 'gap' | 'broken_link' | 'checkpoint_mismatch' | 'truncated' | 'bad_signature'
+      message: string
+    }
+
+export interface LedgerStats {
+  by_status_tool: Array<{ status: ActionStatus; tool: string; count: number }>
+}
+
+export interface Ledger {
+  readonly dialect: 'sqlite' | 'postgres'
+  /** Insert a new action together with its first events (created, decision_made) in one transaction. */
+  createAction(action: ActionRecord, events: NewEvent[]): Promise<{ action: ActionRecord; events: ChainEvent[] }>
+  getAction(id: string): Promise<ActionRecord | null>
+  /** Actions whose id starts with the prefix (for CLI prefix matching), at most `limit`. */
+  findByIdPrefix(prefix: string, limit?: number): Promise<ActionRecord[]>
+  /** Newest first. */
+  listActions(filter?: ListFilter): Promise<ActionPage>
+  countActions(filter?: Omit<ListFilter, 'limit' | 'offset' | 'cursor'>): Promise<number>
+  stats(): Promise<LedgerStats>
+  /** Compare-and-set state change plus its event in one transaction; throws LedgerError INVALID_TRANSITION / NOT_FOUND. */
+  transition(id: string, req: TransitionRequest): Promise<{ action: ActionRecord; event: ChainEvent }>
+  /** Append an event that changes no status (e.g. executor output). */
+  appendEvent(actionId: string, event: NewEvent): Promise<ChainEvent>
+  /** Events of one action, oldest first. */
+  getEvents(actionId: string): Promise<ChainEvent[]>
+  /** Events with seq > afterSeq, in seq order (SSE resume, replication). */
+  readEvents(afterSeq: number, limit?: number): Promise<ChainEvent[]>
+  head(): Promise<{ seq: number; hash: string } | null>
+  verify(range?: { from?: number; to?: number }): Promise<VerifyResult>
+  checkpoints(): Promise<Checkpoint[]>
+  /** Sign the current head now (also happens every N events / T seconds). */
+  checkpoint(): Promise<Checkpoint | null>
+  publicKey(): { key_id: string; public_key_pem: string }
+  /** The chain as NDJSON lines (one event each, then checkpoints as `{"checkpoint": …}` lines). */
+  exportNdjson(fromSeq?: number): AsyncIterable<string>
+  /** Change feed: every committed event, including ones written by other processes (Postgres LISTEN/NOTIFY). */
+  subscribe(listener: (event: ChainEvent) => void): () => void
+  /** Pending-approval actions whose approval expired before `now` (for the timeout sweeper). */
+  expiredApprovals(now: string, limit?: number): Promise<ActionRecord[]>
+  /** Cheap round trip to the store, for /ready. */
+  ping(): Promise<boolean>
+  close(): Promise<void>
+}
+
+export interface LedgerOptions {
+  /** Ed25519 private key (PEM) for checkpoints; generated and stored beside the data when absent. */
+  signingKeyPem?: string
+  /** Where to keep the generated key (SQLite: next to the file; Postgres: required or generated in memory). */
+  signingKeyPath?: string
+  checkpointEvery?: number
+  checkpointIntervalMs?: number
+  clock?: () => Date
+}
