@@ -76,7 +76,7 @@ export interface GateDecision extends DecisionFields {
 }
 
 /** An action as the API returns it. */
-export interface Action extends Partial<DecisionFields> {
+export interface Action extends Partial<Omit<DecisionFields, 'decision' | 'policy_version'>> {
   id: string
   agent_id: string
   tool: string

@@ -1,0 +1,4 @@
+// @faramesh/policy-core/node: file loading and hot reload, kept out of the pure main entry.
+export { loadPolicyFile, loadProfileFile, readText } from './load.js'
+export { watchPolicyFile } from './watch.js'
+export type { WatchOptions, PolicyWatcher } from './watch.js'
