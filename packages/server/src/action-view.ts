@@ -1,0 +1,74 @@
+// Turning a stored ActionRecord into the API's Action: hide the token hash, attach the approval token only when
+// the caller may see it, and add the ready-to-run SDK snippets the original's UI shows.
+import type { Action, ActionEvent, StreamFrame } from '@faramesh/policy-core'
+import type { ActionRecord } from '@faramesh/ledger'
+
+const pyString = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
+
+function jsExample(a: ActionRecord): string {
+  const args = [a.agent_id, a.tool, a.operation].map((s) => JSON.stringify(s)).join(', ')
+  return [
+    "import { configure, submitAction } from '@faramesh/sdk'",
+    '',
+    "configure({ baseUrl: process.env.FARAMESH_BASE_URL ?? 'http://127.0.0.1:8000' })",
+    `const action = await submitAction(${args}, ${JSON.stringify(a.params)}, ${JSON.stringify(a.context)})`,
+    'console.log(action.status, action.reason)',
+  ].join('\n')
+}
+
+function pythonExample(a: ActionRecord): string {
+  return [
+    'import json',
+    'from faramesh import configure, submit_action',
+    '',
+    'configure(base_url="http://127.0.0.1:8000")',
+    'action = submit_action(',
+    `    agent_id=${pyString(a.agent_id)},`,
+    `    tool=${pyString(a.tool)},`,
+    `    operation=${pyString(a.operation)},`,
+    `    params=json.loads(${pyString(JSON.stringify(a.params))}),`,
+    `    context=json.loads(${pyString(JSON.stringify(a.context))}),`,
+    ')',
+    'print(action["status"], action.get("reason"))',
+  ].join('\n')
+}
+
+export interface ViewOptions {
+  /** The clear approval token, only passed right after submit and only for callers allowed to see it. */
+  approvalToken?: string | null
+  /** Lists leave the snippets out to stay small. */
+  examples?: boolean
+}
+
+export function toApiAction(rec: ActionRecord, opts: ViewOptions = {}): Action {
+  const { approval_token_hash: _hash, ...rest } = rec
+  const out: Action = {
+    ...rest,
+    approval_token: rec.status === 'pending_approval' ? (opts.approvalToken ?? null) : null,
+    result: rec.result ?? null,
+    error: rec.error ?? null,
+  }
+  if (opts.examples !== false) {
+    out.js_example = jsExample(rec)
+    out.python_example = pythonExample(rec)
+  }
+  return out
+}
+
+const FRAME_TYPE: Record<string, StreamFrame['type']> = {
+  created: 'action.created',
+  approved: 'action.approved',
+  denied: 'action.denied',
+}
+
+/** One SSE frame for an event, carrying the action as it stands after the event. */
+export function toStreamFrame(ev: ActionEvent, action: ActionRecord): StreamFrame {
+  return {
+    type: FRAME_TYPE[ev.event_type] ?? 'action.updated',
+    event_type: ev.event_type,
+    action_id: ev.action_id,
+    data: toApiAction(action, { examples: false }),
+    timestamp: ev.created_at,
+    seq: ev.seq,
+  }
+}

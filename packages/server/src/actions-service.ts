@@ -1,0 +1,241 @@
+// The action lifecycle (CONTRACT.md § Actions, § Approvals): submit, approve/deny, start, report, expire. Routes
+// and the demo seed call these; every state change is one compare-and-set ledger transition with its event.
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
+import type { ActionStatus, GateDecision } from '@faramesh/policy-core'
+import { LedgerError, type ActionRecord, type ChainEvent, type Ledger } from '@faramesh/ledger'
+import { can, type Principal } from './auth.js'
+import { decide } from './decide.js'
+import { actionNotFound, conflict, forbidden, validationError } from './errors.js'
+import type { ExecutorRunner } from './executors/runner.js'
+import { timed, type Metrics } from './metrics.js'
+import type { PolicySource } from './policy-source.js'
+import type { ApprovalBody, ResultBody, StartBody, SubmitBody } from './schemas.js'
+import { hashToken } from './tokens-file.js'
+
+export interface ServiceDeps {
+  ledger: Ledger
+  policy: PolicySource
+  metrics: Metrics
+  clock: () => Date
+  runner: ExecutorRunner
+  approvalTtlMs: number
+}
+
+const STATUS_BY_DECISION = { allow: 'allowed', deny: 'denied', require_approval: 'pending_approval' } as const
+
+export const NOT_PENDING = 'Action is not in pending_approval status'
+
+function sameHash(a: string, b: string): boolean {
+  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b))
+}
+
+/** The agent_id of a submit body: top level, else context.agent_id (the class-style SDK). */
+export function agentIdOf(body: SubmitBody): string {
+  const fromCtx = body.context?.agent_id
+  const id = body.agent_id ?? (typeof fromCtx === 'string' ? fromCtx : undefined)
+  if (typeof id !== 'string' || id === '') {
+    throw validationError([{ loc: ['body', 'agent_id'], msg: 'field required', type: 'value_error.missing' }])
+  }
+  return id
+}
+
+export function createActionsService(deps: ServiceDeps) {
+  const { ledger, metrics, clock } = deps
+  const now = (): string => clock().toISOString()
+  const counted = (a: ActionRecord): ActionRecord => (metrics.actions.inc({ status: a.status, tool: a.tool }), a)
+
+  async function load(id: string): Promise<ActionRecord> {
+    const rec = await ledger.getAction(id)
+    if (!rec) throw actionNotFound()
+    return rec
+  }
+
+  /** Agents touch only what they submitted; every other role reads everything. */
+  function assertOwn(p: Principal, rec: ActionRecord): void {
+    if (!can(p, 'read_all') && rec.submitted_by !== p.name) throw forbidden('Not your action')
+  }
+
+  async function move(id: string, req: Parameters<Ledger['transition']>[1], conflictMsg: string) {
+    try {
+      const out = await timed(metrics.ledgerAppend, 'transition', () => ledger.transition(id, req))
+      counted(out.action)
+      return out
+    } catch (err) {
+      if (err instanceof LedgerError && err.code === 'INVALID_TRANSITION') throw conflict(conflictMsg)
+      throw err
+    }
+  }
+
+  return {
+    load,
+    assertOwn,
+
+    decideRequest(body: SubmitBody, route: string): GateDecision {
+      const end = metrics.decisionDuration.startTimer({ route })
+      const d = decide(deps.policy.current(), { ...body, agent_id: agentIdOf(body) })
+      end()
+      return d
+    },
+
+    async submit(p: Principal, body: SubmitBody): Promise<{ action: ActionRecord; token: string | null; events: ChainEvent[] }> {
+      const d = this.decideRequest(body, '/v1/actions')
+      const status = STATUS_BY_DECISION[d.decision]
+      const at = now()
+      const token = status === 'pending_approval' ? randomBytes(24).toString('base64url') : null
+      const { agent_id: _a, tool: _t, operation: _o, ...fields } = d
+      const rec: ActionRecord = {
+        ...fields,
+        id: randomUUID(),
+        agent_id: d.agent_id,
+        tool: d.tool,
+        operation: d.operation,
+        params: body.params ?? {},
+        context: body.context ?? {},
+        status,
+        approval_token_hash: token ? hashToken(token) : null,
+        approval_expires_at: token ? new Date(clock().getTime() + deps.approvalTtlMs).toISOString() : null,
+        submitted_by: p.kind === 'anonymous' ? null : p.name,
+        result: null,
+        error: null,
+        created_at: at,
+        updated_at: at,
+      }
+      const by = p.kind === 'anonymous' ? null : p.name
+      const created = await timed(metrics.ledgerAppend, 'create', () =>
+        ledger.createAction(rec, [
+          { event_type: 'created', meta: { agent_id: d.agent_id, tool: d.tool, operation: d.operation, by }, created_at: at },
+          {
+            event_type: 'decision_made',
+            meta: {
+              decision: d.decision,
+              reason: d.reason,
+              risk_level: d.risk_level,
+              reason_code: d.reason_code,
+              outcome: d.outcome,
+              rule_index: d.rule_index,
+              risk_rule: d.risk_rule,
+              request_hash: d.request_hash,
+              policy_version: d.policy_version,
+              provenance_id: d.provenance_id,
+            },
+            created_at: at,
+          },
+        ]),
+      )
+      return { action: counted(created.action), token, events: created.events }
+    },
+
+    async approve(p: Principal, id: string, body: ApprovalBody): Promise<ActionRecord> {
+      const rec = await load(id)
+      if (rec.status !== 'pending_approval') throw conflict(NOT_PENDING)
+      if (body.token != null && body.token !== '') {
+        if (!rec.approval_token_hash || !sameHash(hashToken(body.token), rec.approval_token_hash)) {
+          throw forbidden('Invalid approval token')
+        }
+      }
+      if (p.kind === 'scoped' && rec.submitted_by === p.name) throw forbidden('Self-approval is not allowed')
+      if (rec.approval_expires_at && rec.approval_expires_at <= now()) {
+        await this.expire(rec).catch(() => undefined)
+        throw conflict(`${NOT_PENDING} (approval expired)`)
+      }
+      const to: ActionStatus = body.approve ? 'approved' : 'denied'
+      const by = p.kind === 'anonymous' ? null : p.name
+      const { action } = await move(
+        id,
+        {
+          from: ['pending_approval'],
+          to,
+          patch: { approval_token_hash: null, approval_expires_at: null },
+          event: { event_type: to, meta: { by, reason: body.reason ?? null, request_hash: rec.request_hash ?? null } },
+          ...(rec.request_hash ? { expectRequestHash: rec.request_hash } : {}),
+        },
+        NOT_PENDING,
+      )
+      return action
+    },
+
+    async expire(rec: ActionRecord): Promise<ActionRecord> {
+      const { action } = await move(
+        rec.id,
+        {
+          from: ['pending_approval'],
+          to: 'timeout',
+          patch: { approval_token_hash: null, error: 'approval expired' },
+          event: { event_type: 'timeout', meta: { reason: 'approval expired', expired_at: rec.approval_expires_at } },
+        },
+        NOT_PENDING,
+      )
+      return action
+    },
+
+    async start(p: Principal, id: string, body: StartBody | undefined): Promise<ActionRecord> {
+      const rec = await load(id)
+      assertOwn(p, rec)
+      const msg = 'Action is not in allowed or approved status'
+      if (rec.status !== 'allowed' && rec.status !== 'approved') throw conflict(msg)
+      const executor = deps.runner.executorFor(rec.tool)
+      const { action } = await move(
+        id,
+        {
+          from: ['allowed', 'approved'],
+          to: 'executing',
+          event: {
+            event_type: 'started',
+            meta: {
+              by: p.kind === 'anonymous' ? null : p.name,
+              executor: executor?.id ?? null,
+              executor_id: body?.executor_id ?? null,
+              started_at: body?.started_at ?? null,
+              request_hash: rec.request_hash ?? null,
+            },
+          },
+          ...(rec.request_hash ? { expectRequestHash: rec.request_hash } : {}),
+        },
+        msg,
+      )
+      if (executor) deps.runner.schedule(id)
+      return action
+    },
+
+    async report(p: Principal, id: string, body: ResultBody): Promise<ActionRecord> {
+      const rec = await load(id)
+      assertOwn(p, rec)
+      const msg = `Action is not in executing, allowed or approved status (it is ${rec.status})`
+      if (!['executing', 'allowed', 'approved'].includes(rec.status)) throw conflict(msg)
+      const to = body.success ? 'succeeded' : 'failed'
+      const error = body.success ? null : (body.error ?? 'failed')
+      const { action } = await move(
+        id,
+        {
+          from: ['executing', 'allowed', 'approved'],
+          to,
+          patch: { result: body.result ?? body.meta ?? null, error },
+          event: { event_type: to, meta: { by: p.kind === 'anonymous' ? null : p.name, error, meta: body.meta ?? null } },
+        },
+        msg,
+      )
+      const startedMs = Date.parse(rec.updated_at)
+      if (Number.isFinite(startedMs)) {
+        metrics.actionDuration.observe({ tool: rec.tool, operation: rec.operation }, (clock().getTime() - startedMs) / 1000)
+      }
+      return action
+    },
+
+    /** Time out approvals whose TTL passed (run by the sweeper). */
+    async expireDue(limit = 100): Promise<number> {
+      const due = await ledger.expiredApprovals(now(), limit)
+      let n = 0
+      for (const rec of due) {
+        try {
+          await this.expire(rec)
+          n++
+        } catch {
+          // Approved or denied meanwhile: nothing to expire.
+        }
+      }
+      return n
+    },
+  }
+}
+
+export type ActionsService = ReturnType<typeof createActionsService>

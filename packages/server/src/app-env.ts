@@ -1,0 +1,52 @@
+// What every route module receives: the Hono env type and the shared, already-built services.
+import type { Ledger } from '@faramesh/ledger'
+import type { ActionsService } from './actions-service.js'
+import type { Authenticator, Principal } from './auth.js'
+import type { ExecutorRunner } from './executors/runner.js'
+import type { Logger } from './logger.js'
+import type { Metrics } from './metrics.js'
+import type { PolicySource } from './policy-source.js'
+import type { SseHub } from './sse-hub.js'
+
+export type GatewayEnv = { Variables: { principal: Principal } }
+
+export interface AppConfig {
+  /** How long an approval token is valid (FARAMESH_APPROVAL_TTL). */
+  approvalTtlMs: number
+  /** FARAMESH_ACTION_TIMEOUT, seconds. */
+  actionTimeoutSec: number
+  /** Enabled executors (FARAMESH_EXECUTORS); empty disables all. */
+  executors: string[]
+  enableCors: boolean
+  corsOrigins: string[]
+  sseHeartbeatMs: number
+  sseMaxQueue: number
+  /** Directory of the dashboard's built files; served at / when set. */
+  uiDir: string | null
+  demo: boolean
+}
+
+export const defaultAppConfig: AppConfig = {
+  approvalTtlMs: 24 * 3600 * 1000,
+  actionTimeoutSec: 300,
+  executors: ['shell'],
+  enableCors: true,
+  corsOrigins: ['*'],
+  sseHeartbeatMs: 15_000,
+  sseMaxQueue: 1000,
+  uiDir: null,
+  demo: false,
+}
+
+export interface RouteDeps {
+  ledger: Ledger
+  policy: PolicySource
+  service: ActionsService
+  auth: Authenticator
+  metrics: Metrics
+  logger: Logger
+  hub: SseHub
+  runner: ExecutorRunner
+  config: AppConfig
+  clock: () => Date
+}

@@ -1,0 +1,132 @@
+// createApp(deps): the gateway as a Hono app. Everything is injected (ledger, policy source, clock, config,
+// logger), so tests drive it with app.request() and the node layer only adds listening and files.
+import { Hono } from 'hono'
+import { cors } from 'hono/cors'
+import { matchedRoutes } from 'hono/route'
+import type { Ledger } from '@faramesh/ledger'
+import { createActionsService, type ActionsService } from './actions-service.js'
+import { ANONYMOUS, bearerToken, createAuthenticator, type Authenticator } from './auth.js'
+import { defaultAppConfig, type AppConfig, type GatewayEnv, type RouteDeps } from './app-env.js'
+import { createExecutorRunner, type ExecutorRunner } from './executors/runner.js'
+import { createShellExecutor } from './executors/shell.js'
+import type { Executor } from './executors/types.js'
+import { silentLogger, type Logger } from './logger.js'
+import { createMetrics, type Metrics } from './metrics.js'
+import { errorResponse } from './on-error.js'
+import type { PolicySource } from './policy-source.js'
+import { actionRoutes } from './routes/actions.js'
+import { gateRoutes } from './routes/gate.js'
+import { ledgerRoutes } from './routes/ledger.js'
+import { lifecycleRoutes } from './routes/lifecycle.js'
+import { sseRoutes } from './routes/events-sse.js'
+import { systemRoutes } from './routes/system.js'
+import { createSseHub, type SseHub } from './sse-hub.js'
+
+export interface AppDeps {
+  ledger: Ledger
+  policy: PolicySource
+  clock?: () => Date
+  config?: Partial<AppConfig>
+  logger?: Logger
+  metrics?: Metrics
+  /** Defaults to open (anonymous admin): the node layer refuses that on non-loopback addresses. */
+  auth?: Authenticator
+  /** Built-in executors available; FARAMESH_EXECUTORS (config.executors) picks among them. */
+  executors?: Executor[]
+}
+
+export type GatewayApp = Hono<GatewayEnv> & {
+  readonly service: ActionsService
+  readonly metrics: Metrics
+  readonly hub: SseHub
+  readonly runner: ExecutorRunner
+  /** Stop background work (SSE, sweeper, executors); the ledger is the caller's to close. */
+  close(): Promise<void>
+}
+
+const isProtected = (path: string): boolean =>
+  (path.startsWith('/v1/') && path !== '/v1/ledger/public-key') || path === '/metrics' || path === '/playground/eval'
+
+export function createApp(deps: AppDeps): GatewayApp {
+  const config: AppConfig = { ...defaultAppConfig, ...deps.config }
+  const clock = deps.clock ?? (() => new Date())
+  const logger = deps.logger ?? silentLogger
+  const metrics = deps.metrics ?? createMetrics()
+  const auth = deps.auth ?? createAuthenticator({})
+  const available = deps.executors ?? [createShellExecutor()]
+  const runner = createExecutorRunner({
+    ledger: deps.ledger,
+    executors: available.filter((e) => config.executors.includes(e.id)),
+    logger,
+    defaultTimeoutSec: config.actionTimeoutSec,
+    onFinished: (a) => metrics.actions.inc({ status: a.status, tool: a.tool }),
+  })
+  const service = createActionsService({
+    ledger: deps.ledger,
+    policy: deps.policy,
+    metrics,
+    clock,
+    runner,
+    approvalTtlMs: config.approvalTtlMs,
+  })
+  const hub = createSseHub({
+    ledger: deps.ledger,
+    metrics,
+    logger,
+    maxQueue: config.sseMaxQueue,
+    heartbeatMs: config.sseHeartbeatMs,
+  })
+  const d: RouteDeps = { ledger: deps.ledger, policy: deps.policy, service, auth, metrics, logger, hub, runner, config, clock }
+
+  const app = new Hono<GatewayEnv>()
+  app.use('*', async (c, next) => {
+    await next()
+    const routes = matchedRoutes(c)
+    const last = routes[routes.length - 1]
+    const endpoint = last && last.method !== 'ALL' ? last.path.replace(/:(\w+)/g, '{$1}') : 'unmatched'
+    metrics.requests.inc({ method: c.req.method, endpoint, status: String(c.res.status) })
+  })
+  if (config.enableCors) {
+    const origin = config.corsOrigins.includes('*') ? '*' : config.corsOrigins
+    app.use('*', cors({ origin, exposeHeaders: ['X-Total-Count', 'X-Next-Cursor'], maxAge: 600 }))
+  }
+  app.use('*', async (c, next) => {
+    if (!isProtected(c.req.path)) {
+      c.set('principal', ANONYMOUS)
+      return next()
+    }
+    let token = bearerToken(c.req.header('authorization'))
+    // Browsers' EventSource cannot send headers: the stream also takes ?token=.
+    if (token === undefined && c.req.path === '/v1/events') token = c.req.query('token')
+    c.set('principal', auth.authenticate(token))
+    return next()
+  })
+
+  systemRoutes(app, d)
+  actionRoutes(app, d)
+  lifecycleRoutes(app, d)
+  gateRoutes(app, d)
+  sseRoutes(app, d)
+  ledgerRoutes(app, d)
+
+  app.onError((err, c) => errorResponse(err, c, logger, metrics))
+  app.notFound((c) => c.json({ detail: 'Not Found' }, 404))
+
+  const sweepMs = Math.max(1000, Math.min(30_000, Math.floor(config.approvalTtlMs / 4)))
+  const sweeper = setInterval(() => {
+    service.expireDue().catch((err: unknown) => logger.warn('approval sweep failed', { error: String(err) }))
+  }, sweepMs)
+  sweeper.unref()
+
+  return Object.assign(app, {
+    service,
+    metrics,
+    hub,
+    runner,
+    async close() {
+      clearInterval(sweeper)
+      hub.close()
+      await runner.close()
+    },
+  })
+}

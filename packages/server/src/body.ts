@@ -1,0 +1,46 @@
+// Reading request bodies with a hard size cap: Content-Length is checked up front and the stream is counted as it
+// arrives, so a chunked upload cannot make the server buffer more than the limit.
+import type { Context } from 'hono'
+import { ApiError, validationError } from './errors.js'
+import { parseStrictJson } from './strict-json.js'
+
+export const MAX_BODY_BYTES = 1024 * 1024
+
+const tooLarge = (limit: number): ApiError =>
+  new ApiError('PAYLOAD_TOO_LARGE', `Request body too large (limit ${limit} bytes)`)
+
+export async function readBodyText(c: Context, limit = MAX_BODY_BYTES): Promise<string> {
+  const declared = c.req.header('content-length')
+  if (declared !== undefined && Number(declared) > limit) throw tooLarge(limit)
+  const stream = c.req.raw.body
+  if (!stream) return ''
+  const reader = stream.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined)
+      throw tooLarge(limit)
+    }
+    chunks.push(value)
+  }
+  const buf = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(buf)
+  } catch {
+    throw validationError([{ loc: ['body'], msg: 'Body is not valid UTF-8', type: 'value_error.unicode' }])
+  }
+}
+
+/** Parse the body as strict JSON. An empty body is `undefined` when `optional`, else a 422. */
+export async function readJsonBody(c: Context, opts: { optional?: boolean } = {}): Promise<unknown> {
+  const text = await readBodyText(c)
+  if (text.trim() === '') {
+    if (opts.optional) return undefined
+    throw validationError([{ loc: ['body'], msg: 'field required', type: 'value_error.missing' }])
+  }
+  return parseStrictJson(text)
+}

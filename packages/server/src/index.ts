@@ -1,0 +1,25 @@
+// @faramesh/server: the gateway as a Hono app, and the decision function the CLI replays decisions with.
+export { createApp, type AppDeps, type GatewayApp } from './app.js'
+export { defaultAppConfig, type AppConfig, type GatewayEnv } from './app-env.js'
+export { decide, normalizeRequest, type DecideDeps, type NormalizedRequest } from './decide.js'
+export { staticPolicySource, type PolicySource, type PolicySnapshot, type ReloadResult } from './policy-source.js'
+export { ApiError, isApiError, STATUS_BY_CODE, type ApiErrorCode, type FieldIssue } from './errors.js'
+export {
+  createAuthenticator,
+  bearerToken,
+  can,
+  ANONYMOUS,
+  type Authenticator,
+  type AuthOptions,
+  type Permission,
+  type Principal,
+} from './auth.js'
+export { hashToken, parseTokensFile, serializeTokensFile, ROLES, type TokenEntry, type TokensFile } from './tokens-file.js'
+export { createMetrics, type Metrics } from './metrics.js'
+export { createLogger, silentLogger, type Logger, type LogLevel } from './logger.js'
+export { createShellExecutor } from './executors/shell.js'
+export type { Executor, ExecOutcome, ExecContext } from './executors/types.js'
+export { toApiAction, toStreamFrame } from './action-view.js'
+export { parseStrictJson } from './strict-json.js'
+export { buildOpenApi } from './openapi.js'
+export { SERVER_VERSION, RUNTIME_VERSION } from './version.js'

@@ -1,0 +1,81 @@
+// Prometheus metrics, one registry per app so several apps (tests, two gateways in one process) never collide.
+import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+
+export interface Metrics {
+  registry: Registry
+  requests: Counter<'method' | 'endpoint' | 'status'>
+  errors: Counter<'error_type'>
+  actions: Counter<'status' | 'tool'>
+  actionDuration: Histogram<'tool' | 'operation'>
+  decisionDuration: Histogram<'route'>
+  policyReloads: Counter<'result'>
+  sseClients: Gauge
+  sseDropped: Counter
+  ledgerAppend: Histogram<'op'>
+}
+
+const FAST_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]
+
+export function createMetrics(): Metrics {
+  const registry = new Registry()
+  const registers = [registry]
+  return {
+    registry,
+    requests: new Counter({
+      name: 'faramesh_requests_total',
+      help: 'HTTP requests by method, route pattern and status',
+      labelNames: ['method', 'endpoint', 'status'],
+      registers,
+    }),
+    errors: new Counter({ name: 'faramesh_errors_total', help: 'Errors by type', labelNames: ['error_type'], registers }),
+    actions: new Counter({
+      name: 'faramesh_actions_total',
+      help: 'Action status changes by status and tool',
+      labelNames: ['status', 'tool'],
+      registers,
+    }),
+    actionDuration: new Histogram({
+      name: 'faramesh_action_duration_seconds',
+      help: 'Time from start (or creation) to a reported result',
+      labelNames: ['tool', 'operation'],
+      buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3600],
+      registers,
+    }),
+    decisionDuration: new Histogram({
+      name: 'faramesh_decision_duration_seconds',
+      help: 'Time to decide one request (canonicalise, profile, policy, risk, hashes)',
+      labelNames: ['route'],
+      buckets: FAST_BUCKETS,
+      registers,
+    }),
+    policyReloads: new Counter({
+      name: 'faramesh_policy_reloads_total',
+      help: 'Policy hot reloads by result (success or failure)',
+      labelNames: ['result'],
+      registers,
+    }),
+    sseClients: new Gauge({ name: 'faramesh_sse_clients', help: 'Connected SSE clients', registers }),
+    sseDropped: new Counter({
+      name: 'faramesh_sse_dropped_total',
+      help: 'SSE clients dropped for falling too far behind',
+      registers,
+    }),
+    ledgerAppend: new Histogram({
+      name: 'faramesh_ledger_append_duration_seconds',
+      help: 'Time to write an action or transition to the ledger',
+      labelNames: ['op'],
+      buckets: FAST_BUCKETS,
+      registers,
+    }),
+  }
+}
+
+/** Time an async ledger write into the append histogram. */
+export async function timed<T>(h: Histogram<'op'>, op: string, fn: () => Promise<T>): Promise<T> {
+  const end = h.startTimer({ op })
+  try {
+    return await fn()
+  } finally {
+    end()
+  }
+}

@@ -1,0 +1,162 @@
+// loadConfig(env, cwd): every variable of the seed's table plus ours, with the legacy names and their
+// precedence (FARAMESH_* over FARA_*; real environment over .env). The CLI's `faramesh serve` calls this too.
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, isAbsolute, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parse as parseDotenv } from 'dotenv'
+import { ApiError } from '../errors.js'
+import type { LogLevel } from '../logger.js'
+
+export interface GatewayConfig {
+  host: string
+  port: number
+  token: string | null
+  tokensFile: string | null
+  allowUnauthenticated: boolean
+  enableCors: boolean
+  corsOrigins: string[]
+  demo: boolean
+  hotReload: boolean
+  /** As configured, and resolved to an absolute path. */
+  policyFile: string
+  policyPath: string
+  policyVersion: string | null
+  /** Absolute path of the profile file, or null when none is configured and profiles/default.yaml is absent. */
+  profilePath: string | null
+  dbBackend: 'sqlite' | 'postgres'
+  sqlitePath: string
+  postgresDsn: string | null
+  signingKeyPath: string | null
+  approvalTtlMs: number
+  actionTimeoutSec: number
+  executors: string[]
+  uiDir: string | null
+  logLevel: LogLevel
+  sseHeartbeatMs: number
+  /** Directory relative paths were resolved against. */
+  baseDir: string
+}
+
+const TRUE = new Set(['1', 'true', 'yes', 'on'])
+const FALSE = new Set(['0', 'false', 'no', 'off', ''])
+
+const bad = (name: string, why: string): ApiError => new ApiError('CONFIG_INVALID', `${name}: ${why}`, { where: name })
+
+function flag(v: string | undefined, name: string, dflt: boolean): boolean {
+  if (v === undefined) return dflt
+  const s = v.trim().toLowerCase()
+  if (TRUE.has(s)) return true
+  if (FALSE.has(s)) return false
+  throw bad(name, `expected 1 or 0, got ${JSON.stringify(v)}`)
+}
+
+function int(v: string | undefined, name: string, dflt: number, min: number, max: number): number {
+  if (v === undefined || v.trim() === '') return dflt
+  if (!/^\d+$/.test(v.trim())) throw bad(name, `expected an integer, got ${JSON.stringify(v)}`)
+  const n = Number(v)
+  if (n < min || n > max) throw bad(name, `must be between ${min} and ${max}`)
+  return n
+}
+
+/** "90", "90s", "30m", "24h", "7d" → milliseconds. */
+export function parseDuration(v: string | undefined, name: string, dfltMs: number): number {
+  if (v === undefined || v.trim() === '') return dfltMs
+  const m = /^(\d+)\s*(s|m|h|d)?$/i.exec(v.trim())
+  if (!m || Number(m[1]) === 0) throw bad(name, `expected a duration such as 3600, 30m, 24h, got ${JSON.stringify(v)}`)
+  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's').toLowerCase() as 's']
+  return Number(m[1]) * unit * 1000
+}
+
+/** The pnpm workspace root above `dir`, if any. */
+export function findWorkspaceRoot(dir: string): string | null {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(join(d, 'pnpm-workspace.yaml'))) return d
+    if (dirname(d) === d) return null
+  }
+}
+
+const moduleRoot = (): string | null => findWorkspaceRoot(dirname(fileURLToPath(import.meta.url)))
+
+function readDotenv(dir: string): Record<string, string> {
+  const file = join(dir, '.env')
+  return existsSync(file) ? parseDotenv(readFileSync(file)) : {}
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env, cwd: string = process.cwd()): GatewayConfig {
+  const root = findWorkspaceRoot(cwd)
+  const fromFile = { ...(root && root !== cwd ? readDotenv(root) : {}), ...readDotenv(cwd) }
+  const e = (name: string): string | undefined => {
+    const v = env[name] ?? fromFile[name]
+    return v === undefined || v === '' ? undefined : v
+  }
+
+  const policyFile = e('FARA_POLICY_FILE') ?? e('FARAMESH_POLICY_FILE') ?? 'policies/default.yaml'
+  // Relative paths follow the directory pnpm was started from, falling back to the repo root, so `pnpm start`
+  // works from the root and from apps/server alike.
+  const baseDir = isAbsolute(policyFile) || existsSync(resolve(cwd, policyFile)) || !root ? cwd : root
+  const at = (p: string): string => resolve(baseDir, p)
+
+  const backend = (e('FARA_DB_BACKEND') ?? 'sqlite').toLowerCase()
+  if (backend !== 'sqlite' && backend !== 'postgres') throw bad('FARA_DB_BACKEND', 'expected sqlite or postgres')
+  const postgresDsn = e('FARA_POSTGRES_DSN') ?? e('DATABASE_URL') ?? null
+  if (backend === 'postgres' && !postgresDsn) throw bad('FARA_POSTGRES_DSN', 'required when FARA_DB_BACKEND=postgres')
+
+  const profileVar = e('FARA_PROFILE_FILE')
+  const defaultProfile = at('profiles/default.yaml')
+  const profilePath = profileVar ? at(profileVar) : existsSync(defaultProfile) ? defaultProfile : null
+
+  const executors = (e('FARAMESH_EXECUTORS') ?? 'shell')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean)
+  for (const x of executors) if (x !== 'shell' && x !== 'none') throw bad('FARAMESH_EXECUTORS', `unknown executor ${x} (known: shell, none)`)
+
+  const uiEnv = e('FARAMESH_UI_DIR')
+  const uiRoot = root ?? moduleRoot()
+  const uiDefault = uiRoot ? join(uiRoot, 'apps', 'dashboard', 'build') : null
+  const uiDir = uiEnv ? at(uiEnv) : uiDefault && existsSync(join(uiDefault, 'index.html')) ? uiDefault : null
+
+  const level = (e('FARAMESH_LOG_LEVEL') ?? 'info').toLowerCase()
+  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(level)) throw bad('FARAMESH_LOG_LEVEL', 'expected debug, info, warn, error or silent')
+
+  return {
+    host: e('FARAMESH_HOST') ?? e('FARA_API_HOST') ?? '127.0.0.1',
+    port: e('FARAMESH_PORT') !== undefined ? int(e('FARAMESH_PORT'), 'FARAMESH_PORT', 8000, 0, 65535) : int(e('FARA_API_PORT'), 'FARA_API_PORT', 8000, 0, 65535),
+    token: e('FARAMESH_TOKEN') ?? e('FARA_AUTH_TOKEN') ?? null,
+    tokensFile: e('FARAMESH_TOKENS_FILE') ? at(e('FARAMESH_TOKENS_FILE')!) : null,
+    allowUnauthenticated: flag(e('FARAMESH_ALLOW_UNAUTHENTICATED'), 'FARAMESH_ALLOW_UNAUTHENTICATED', false),
+    enableCors: flag(e('FARAMESH_ENABLE_CORS'), 'FARAMESH_ENABLE_CORS', true),
+    corsOrigins: (e('FARAMESH_CORS_ORIGINS') ?? '*').split(',').map((s) => s.trim()).filter(Boolean),
+    demo: flag(e('FARAMESH_DEMO'), 'FARAMESH_DEMO', false),
+    hotReload: flag(e('FARAMESH_HOT_RELOAD'), 'FARAMESH_HOT_RELOAD', false),
+    policyFile,
+    policyPath: at(policyFile),
+    policyVersion: e('FARAMESH_POLICY_VERSION') ?? null,
+    profilePath,
+    dbBackend: backend,
+    sqlitePath: at(e('FARA_SQLITE_PATH') ?? 'data/actions.db'),
+    postgresDsn,
+    signingKeyPath: e('FARAMESH_SIGNING_KEY_FILE') ? at(e('FARAMESH_SIGNING_KEY_FILE')!) : null,
+    approvalTtlMs: parseDuration(e('FARAMESH_APPROVAL_TTL'), 'FARAMESH_APPROVAL_TTL', 24 * 3600 * 1000),
+    actionTimeoutSec: int(e('FARAMESH_ACTION_TIMEOUT'), 'FARAMESH_ACTION_TIMEOUT', 300, 1, 3600),
+    executors: executors.includes('none') ? [] : executors,
+    uiDir,
+    logLevel: level as LogLevel,
+    sseHeartbeatMs: int(e('FARAMESH_SSE_HEARTBEAT_MS'), 'FARAMESH_SSE_HEARTBEAT_MS', 15_000, 100, 3_600_000),
+    baseDir,
+  }
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]'])
+export const isLoopback = (host: string): boolean => LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host)
+
+/** No credentials on a reachable address is an open gateway: refuse unless explicitly allowed. */
+export function assertSafeBinding(c: GatewayConfig): void {
+  if (isLoopback(c.host) || c.token || c.tokensFile || c.allowUnauthenticated) return
+  throw new ApiError(
+    'CONFIG_INVALID',
+    `Refusing to listen on ${c.host} without authentication: set FARAMESH_TOKEN (or FARAMESH_TOKENS_FILE), ` +
+      'bind to 127.0.0.1, or set FARAMESH_ALLOW_UNAUTHENTICATED=1 to run open on purpose.',
+    { where: 'FARAMESH_HOST' },
+  )
+}

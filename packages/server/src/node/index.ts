@@ -1,0 +1,6 @@
+// Node-only entry points: configuration from env/.env, starting the gateway, policy files, the dashboard.
+export { loadConfig, assertSafeBinding, isLoopback, findWorkspaceRoot, parseDuration, type GatewayConfig } from './config.js'
+export { startGateway, closeOnSignals, type GatewayHandle, type StartOptions } from './start-gateway.js'
+export { openFilePolicySource, describePolicyError, type FilePolicySource, type FilePolicyOptions } from './policy-files.js'
+export { serveUi } from './static-ui.js'
+export { seedDemo } from './demo-seed.js'

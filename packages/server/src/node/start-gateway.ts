@@ -1,0 +1,163 @@
+// startGateway(config): build deps from config, listen, hot-reload, seed the demo, serve the dashboard, and shut
+// down gracefully (stop accepting, end streams, drain, finish executors, close the ledger).
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import type { Ledger, LedgerOptions } from '@faramesh/ledger'
+import { createApp, type GatewayApp } from '../app.js'
+import { createAuthenticator } from '../auth.js'
+import { createLogger, type Logger } from '../logger.js'
+import { createMetrics } from '../metrics.js'
+import { assertSafeBinding, type GatewayConfig } from './config.js'
+import { seedDemo } from './demo-seed.js'
+import { openFilePolicySource } from './policy-files.js'
+import { serveUi } from './static-ui.js'
+
+export interface GatewayHandle {
+  url: string
+  port: number
+  app: GatewayApp
+  ledger: Ledger
+  logger: Logger
+  close(): Promise<void>
+}
+
+export interface StartOptions {
+  logger?: Logger
+  /** Use this ledger instead of opening one from the config (tests, embedding). */
+  ledger?: Ledger
+  clock?: () => Date
+}
+
+async function openLedger(c: GatewayConfig, logger: Logger): Promise<Ledger> {
+  const opts = c.signingKeyPath ? { signingKeyPath: c.signingKeyPath } : {}
+  if (c.dbBackend === 'sqlite') {
+    mkdirSync(dirname(c.sqlitePath), { recursive: true })
+    const { openSqliteLedger } = await import('@faramesh/ledger/sqlite')
+    return openSqliteLedger(c.sqlitePath, opts)
+  }
+  // Loaded by name so a SQLite-only install never touches the postgres driver.
+  const spec = '@faramesh/ledger/postgres'
+  const { openPostgresLedger } = (await import(spec)) as {
+    openPostgresLedger(dsn: string, o: LedgerOptions): Promise<Ledger>
+  }
+  // Compose may start us before Postgres accepts connections: retry for a while before giving up.
+  const deadline = Date.now() + 30_000
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await openPostgresLedger(c.postgresDsn!, opts)
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'STORE_UNAVAILABLE' || Date.now() > deadline) throw err
+      logger.warn('postgres not reachable yet, retrying', { attempt })
+      await new Promise((r) => setTimeout(r, Math.min(500 * attempt, 3000)))
+    }
+  }
+}
+
+function listen(app: GatewayApp, c: GatewayConfig): Promise<{ server: Server; port: number }> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, port: c.port, hostname: c.host }, (info: AddressInfo) =>
+      resolve({ server, port: info.port }),
+    ) as Server
+    server.once('error', reject)
+  })
+}
+
+export async function startGateway(config: GatewayConfig, opts: StartOptions = {}): Promise<GatewayHandle> {
+  assertSafeBinding(config)
+  const logger = opts.logger ?? createLogger({ level: config.logLevel })
+  const metrics = createMetrics()
+  const policy = await openFilePolicySource({ ...config, logger, metrics })
+  const auth = createAuthenticator({ legacyToken: config.token, tokensFile: config.tokensFile })
+  const ledger = opts.ledger ?? (await openLedger(config, logger))
+  const app = createApp({
+    ledger,
+    policy,
+    logger,
+    metrics,
+    auth,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    config: {
+      approvalTtlMs: config.approvalTtlMs,
+      actionTimeoutSec: config.actionTimeoutSec,
+      executors: config.executors,
+      enableCors: config.enableCors,
+      corsOrigins: config.corsOrigins,
+      sseHeartbeatMs: config.sseHeartbeatMs,
+      uiDir: config.uiDir,
+      demo: config.demo,
+    },
+  })
+  if (config.uiDir) app.use('*', serveUi(config.uiDir))
+  else app.get('/', (c) => c.json({ name: 'faramesh', docs: '/openapi.json', playground: '/playground', health: '/health' }))
+
+  let server: Server
+  let port: number
+  try {
+    ;({ server, port } = await listen(app, config))
+  } catch (err) {
+    await app.close()
+    if (!opts.ledger) await ledger.close()
+    policy.close()
+    throw err
+  }
+  if (config.hotReload) policy.watch()
+  if (config.demo) {
+    const n = await seedDemo(ledger, app.service).catch((err: unknown) => (logger.warn('demo seed failed', { error: String(err) }), 0))
+    if (n > 0) logger.info('seeded demo actions', { count: n })
+  }
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host
+  const url = `http://${host}:${port}`
+  logger.info('faramesh gateway listening', {
+    url,
+    store: config.dbBackend === 'sqlite' ? config.sqlitePath : 'postgres',
+    policy: config.policyPath,
+    auth: auth.enabled ? 'on' : 'off',
+    ui: config.uiDir,
+  })
+
+  let closing: Promise<void> | null = null
+  return {
+    url,
+    port,
+    app,
+    ledger,
+    logger,
+    close() {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((r) => server.close(() => r()))
+        app.hub.close() // ends SSE streams so their connections can finish
+        server.closeIdleConnections()
+        const force = setTimeout(() => server.closeAllConnections(), 5000)
+        await stopped
+        clearTimeout(force)
+        await app.close()
+        policy.close()
+        if (!opts.ledger) await ledger.close()
+        logger.info('faramesh gateway stopped')
+      })()
+      return closing
+    },
+  }
+}
+
+/** SIGTERM/SIGINT → graceful close, then exit. A second signal exits at once. */
+export function closeOnSignals(handle: GatewayHandle): void {
+  let seen = false
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (seen) process.exit(1)
+    seen = true
+    handle.logger.info('shutting down', { signal: sig })
+    handle.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        handle.logger.error('shutdown failed', { error: String(err) })
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGTERM', onSignal)
+  process.on('SIGINT', onSignal)
+}

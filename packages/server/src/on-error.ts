@@ -1,0 +1,45 @@
+// The one place errors become HTTP (CONTRACT.md § Errors): typed errors map to their status and a `detail`;
+// anything unexpected is a 500 with a generic message and its type, never a stack trace or internal text.
+import type { Context } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import { LedgerError } from '@faramesh/ledger'
+import { PolicyError } from '@faramesh/policy-core'
+import { ApiError } from './errors.js'
+import type { Logger } from './logger.js'
+import type { Metrics } from './metrics.js'
+
+const LEDGER_STATUS: Record<string, [number, string]> = {
+  NOT_FOUND: [404, 'Action not found'],
+  INVALID_TRANSITION: [409, 'Action is not in a state that allows this operation'],
+  CONFLICT: [409, 'Conflicting update, retry'],
+  STORE_UNAVAILABLE: [503, 'Store unavailable: the database cannot be reached, retry shortly'],
+  SCHEMA_TOO_NEW: [503, 'Store unavailable: the database schema is newer than this server'],
+}
+
+export function errorResponse(err: unknown, c: Context, logger: Logger, metrics: Metrics): Response {
+  if (err instanceof ApiError) {
+    metrics.errors.inc({ error_type: err.code })
+    const detail = err.code === 'VALIDATION' && err.issues ? err.issues : err.message
+    const res = c.json({ detail }, err.status as 400)
+    if (err.code === 'UNAUTHORIZED') res.headers.set('WWW-Authenticate', 'Bearer')
+    return res
+  }
+  if (err instanceof LedgerError) {
+    metrics.errors.inc({ error_type: `LEDGER_${err.code}` })
+    const [status, detail] = LEDGER_STATUS[err.code] ?? [500, 'Internal server error']
+    if (status >= 500) logger.warn('ledger error', { code: err.code, error: err.message })
+    return c.json({ detail }, status as 400)
+  }
+  if (err instanceof PolicyError) {
+    metrics.errors.inc({ error_type: `POLICY_${err.code}` })
+    return c.json({ detail: err.message }, 422)
+  }
+  if (err instanceof HTTPException) {
+    metrics.errors.inc({ error_type: `HTTP_${err.status}` })
+    return c.json({ detail: err.message || 'Request failed' }, err.status)
+  }
+  const type = err instanceof Error ? err.constructor.name : typeof err
+  metrics.errors.inc({ error_type: type })
+  logger.error('unhandled error', { error: err instanceof Error ? err.stack : String(err), path: c.req.path })
+  return c.json({ detail: 'Internal server error', error_type: type }, 500)
+}

@@ -1,0 +1,44 @@
+// Where the current policy comes from. The app only ever asks `current()`; the node layer swaps snapshots in on
+// hot reload, so a request sees one consistent policy + profile pair from start to end.
+import type { Policy, Profile } from '@faramesh/policy-core'
+import type { DecideDeps } from './decide.js'
+
+export interface PolicySnapshot extends DecideDeps {
+  policy: Policy
+  profile: Profile | null
+  profileError: string | null
+  /** As configured (relative or absolute) and resolved. */
+  policyFile: string
+  policyPath: string
+  exists: boolean
+  loadedAt: string
+}
+
+export interface ReloadResult {
+  ok: boolean
+  error?: string
+  snapshot: PolicySnapshot
+}
+
+export interface PolicySource {
+  current(): PolicySnapshot
+  /** Re-read from disk; on failure the previous snapshot stays in force. */
+  reload?(): Promise<ReloadResult>
+}
+
+export function staticPolicySource(
+  policy: Policy,
+  opts: Partial<Omit<PolicySnapshot, 'policy'>> = {},
+): PolicySource {
+  const snap: PolicySnapshot = {
+    policy,
+    profile: opts.profile ?? null,
+    profileError: opts.profileError ?? null,
+    policyVersion: opts.policyVersion ?? null,
+    policyFile: opts.policyFile ?? policy.source ?? 'inline',
+    policyPath: opts.policyPath ?? policy.source ?? 'inline',
+    exists: opts.exists ?? true,
+    loadedAt: opts.loadedAt ?? new Date().toISOString(),
+  }
+  return { current: () => snap }
+}

@@ -1,0 +1,61 @@
+// Submit, list, get and the event timeline of actions (CONTRACT.md § Endpoints).
+import type { Hono } from 'hono'
+import type { ListFilter } from '@faramesh/ledger'
+import { requirePermission, can, seesApprovalTokens } from '../auth.js'
+import { toApiAction } from '../action-view.js'
+import type { GatewayEnv, RouteDeps } from '../app-env.js'
+import { readJsonBody } from '../body.js'
+import { checkListQuery, checkSubmit } from '../validate.js'
+
+// An agent's list is filtered to what it submitted; this bounds how far we scan for its page.
+const AGENT_SCAN_LIMIT = 5000
+
+export function actionRoutes(app: Hono<GatewayEnv>, d: RouteDeps): void {
+  app.post('/v1/actions', async (c) => {
+    const p = c.get('principal')
+    requirePermission(p, 'submit')
+    const body = checkSubmit(await readJsonBody(c))
+    const { action, token } = await d.service.submit(p, body)
+    return c.json(toApiAction(action, { approvalToken: seesApprovalTokens(p) ? token : null }))
+  })
+
+  app.get('/v1/actions', async (c) => {
+    const p = c.get('principal')
+    requirePermission(p, 'read')
+    const q = checkListQuery(c.req.query())
+    const filter: ListFilter = { limit: q.limit, offset: q.offset }
+    if (q.status) filter.status = q.status
+    if (q.tool) filter.tool = q.tool
+    if (q.agent_id) filter.agent_id = q.agent_id
+    if (q.risk_level) filter.risk_level = q.risk_level
+    if (q.q) filter.q = q.q
+    if (q.cursor) filter.cursor = q.cursor
+    if (can(p, 'read_all')) {
+      const { limit: _l, offset: _o, cursor: _c, ...countFilter } = filter
+      const [page, total] = await Promise.all([d.ledger.listActions(filter), d.ledger.countActions(countFilter)])
+      c.header('X-Total-Count', String(total))
+      if (page.next_cursor) c.header('X-Next-Cursor', page.next_cursor)
+      return c.json(page.items.map((a) => toApiAction(a, { examples: false })))
+    }
+    const scan = await d.ledger.listActions({ ...filter, limit: AGENT_SCAN_LIMIT, offset: 0 })
+    const own = scan.items.filter((a) => a.submitted_by === p.name)
+    c.header('X-Total-Count', String(own.length))
+    return c.json(own.slice(q.offset, q.offset + q.limit).map((a) => toApiAction(a, { examples: false })))
+  })
+
+  app.get('/v1/actions/:id', async (c) => {
+    const p = c.get('principal')
+    requirePermission(p, 'read')
+    const rec = await d.service.load(c.req.param('id'))
+    d.service.assertOwn(p, rec)
+    return c.json(toApiAction(rec))
+  })
+
+  app.get('/v1/actions/:id/events', async (c) => {
+    const p = c.get('principal')
+    requirePermission(p, 'read')
+    const rec = await d.service.load(c.req.param('id'))
+    d.service.assertOwn(p, rec)
+    return c.json(await d.ledger.getEvents(rec.id))
+  })
+}

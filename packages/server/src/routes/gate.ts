@@ -1,0 +1,37 @@
+// Decisions without storage: POST /v1/gate/decide and the playground (CONTRACT.md § Decisions).
+import type { Hono } from 'hono'
+import { requirePermission } from '../auth.js'
+import type { GatewayEnv, RouteDeps } from '../app-env.js'
+import { readJsonBody } from '../body.js'
+import { checkSubmit } from '../validate.js'
+import { PLAYGROUND_HTML } from './playground-html.js'
+
+const STATUS = { allow: 'allowed', deny: 'denied', require_approval: 'pending_approval' } as const
+
+export function gateRoutes(app: Hono<GatewayEnv>, d: RouteDeps): void {
+  app.post('/v1/gate/decide', async (c) => {
+    requirePermission(c.get('principal'), 'decide')
+    const body = checkSubmit(await readJsonBody(c))
+    return c.json(d.service.decideRequest(body, '/v1/gate/decide'))
+  })
+
+  app.get('/playground', (c) => c.html(PLAYGROUND_HTML))
+
+  app.post('/playground/eval', async (c) => {
+    requirePermission(c.get('principal'), 'read')
+    const body = checkSubmit(await readJsonBody(c))
+    const r = d.service.decideRequest(body, '/playground/eval')
+    return c.json({
+      status: STATUS[r.decision],
+      decision: r.decision,
+      reason: r.reason,
+      risk_level: r.risk_level,
+      agent_id: r.agent_id,
+      tool: r.tool,
+      operation: r.operation,
+      reason_code: r.reason_code,
+      risk_rule: r.risk_rule,
+      rule_index: r.rule_index,
+    })
+  })
+}

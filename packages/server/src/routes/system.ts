@@ -1,0 +1,75 @@
+// Health, readiness, metrics, OpenAPI, policy info/reload and whoami.
+import type { Hono } from 'hono'
+import { requirePermission } from '../auth.js'
+import type { GatewayEnv, RouteDeps } from '../app-env.js'
+import { policyVersion } from '@faramesh/policy-core'
+import { decide } from '../decide.js'
+import { ApiError } from '../errors.js'
+import { buildOpenApi } from '../openapi.js'
+import { SERVER_VERSION } from '../version.js'
+
+const PING_TIMEOUT_MS = 2000
+
+async function storeReachable(d: RouteDeps): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), PING_TIMEOUT_MS)))
+  try {
+    return await Promise.race([d.ledger.ping().catch(() => false), timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+export function systemRoutes(app: Hono<GatewayEnv>, d: RouteDeps): void {
+  let openapi: string | null = null
+
+  app.get('/health', (c) => c.json({ status: 'healthy' }))
+
+  app.get('/ready', async (c) => {
+    const store = await storeReachable(d)
+    const policy = d.policy.current()
+    if (store) return c.json({ status: 'ready', store: 'ok', policy_version: policyVersion(policy.policy, policy.policyVersion ?? undefined) })
+    return c.json({ status: 'not_ready', detail: 'Store unavailable: the database cannot be reached', store: 'unavailable' }, 503)
+  })
+
+  app.get('/metrics', async (c) => {
+    requirePermission(c.get('principal'), 'metrics')
+    const text = await d.metrics.registry.metrics()
+    return c.body(text, 200, { 'Content-Type': d.metrics.registry.contentType })
+  })
+
+  app.get('/openapi.json', (c) => {
+    openapi ??= JSON.stringify(buildOpenApi(SERVER_VERSION))
+    return c.body(openapi, 200, { 'Content-Type': 'application/json' })
+  })
+
+  app.get('/v1/auth/whoami', (c) => {
+    const p = c.get('principal')
+    return c.json({ name: p.name, role: p.role, auth_enabled: d.auth.enabled })
+  })
+
+  app.get('/v1/policy/info', (c) => {
+    requirePermission(c.get('principal'), 'read')
+    const s = d.policy.current()
+    // policy_version exactly as decisions report it (override or sha256:<12 hex>).
+    const probe = decide(s, { agent_id: '-', tool: '-', operation: '-' })
+    return c.json({
+      policy_file: s.policyFile,
+      policy_path: s.policyPath,
+      exists: s.exists,
+      policy_version: probe.policy_version,
+      policy_hash: probe.policy_hash,
+      profile_id: probe.profile_id,
+      profile_hash: probe.profile_hash,
+      loaded_at: s.loadedAt,
+    })
+  })
+
+  app.post('/v1/policy/reload', async (c) => {
+    requirePermission(c.get('principal'), 'admin')
+    if (!d.policy.reload) throw new ApiError('CONFLICT', 'This gateway has no policy file to reload')
+    const r = await d.policy.reload()
+    if (!r.ok) return c.json({ detail: `Policy reload failed, previous policy kept: ${r.error}` }, 422)
+    return c.json({ status: 'reloaded', policy_hash: r.snapshot.policy.hash })
+  })
+}

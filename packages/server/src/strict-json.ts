@@ -1,0 +1,109 @@
+// A strict JSON reader for request bodies. JSON.parse silently keeps the last of duplicate keys (so a policy check
+// and the executor could read different values) and happily creates `__proto__` keys; both are refused here, with
+// the location of the problem, so the caller gets a 422 that names the field.
+import { validationError, type FieldIssue } from './errors.js'
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
+const MAX_DEPTH = 64
+const NUMBER_RE = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y
+// A JSON string body: no raw control characters, only valid escapes.
+const STRING_RE = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y
+
+class Reader {
+  pos = 0
+  constructor(readonly text: string) {}
+
+  fail(msg: string, loc: Array<string | number>, type = 'value_error.jsondecode'): never {
+    const issue: FieldIssue = { loc: ['body', ...loc], msg: `${msg} (at character ${this.pos})`, type }
+    throw validationError([issue])
+  }
+
+  ws(): void {
+    const t = this.text
+    let p = this.pos
+    for (;;) {
+      const c = t.charCodeAt(p)
+      if (c === 32 || c === 10 || c === 13 || c === 9) p++
+      else break
+    }
+    this.pos = p
+  }
+
+  value(loc: Array<string | number>, depth: number): unknown {
+    if (depth > MAX_DEPTH) this.fail(`JSON nested deeper than ${MAX_DEPTH} levels`, loc)
+    this.ws()
+    const c = this.text[this.pos]
+    if (c === '{') return this.object(loc, depth)
+    if (c === '[') return this.array(loc, depth)
+    if (c === '"') return this.string(loc)
+    if (c === 't' && this.text.startsWith('true', this.pos)) return (this.pos += 4), true
+    if (c === 'f' && this.text.startsWith('false', this.pos)) return (this.pos += 5), false
+    if (c === 'n' && this.text.startsWith('null', this.pos)) return (this.pos += 4), null
+    NUMBER_RE.lastIndex = this.pos
+    const m = NUMBER_RE.exec(this.text)
+    if (m) {
+      this.pos += m[0].length
+      const n = Number(m[0])
+      if (!Number.isFinite(n)) this.fail('Number out of range', loc, 'value_error.number')
+      return n
+    }
+    return this.fail(c === undefined ? 'Unexpected end of JSON input' : 'Expecting value', loc)
+  }
+
+  string(loc: Array<string | number>): string {
+    STRING_RE.lastIndex = this.pos
+    const m = STRING_RE.exec(this.text)
+    if (!m) this.fail('Invalid string', loc)
+    this.pos += m[0].length
+    return m[0].includes('\\') ? (JSON.parse(m[0]) as string) : m[0].slice(1, -1)
+  }
+
+  object(loc: Array<string | number>, depth: number): Record<string, unknown> {
+    this.pos++
+    const out: Record<string, unknown> = {}
+    const seen = new Set<string>()
+    this.ws()
+    if (this.text[this.pos] === '}') return this.pos++, out
+    for (;;) {
+      this.ws()
+      if (this.text[this.pos] !== '"') this.fail('Expecting property name enclosed in double quotes', loc)
+      const key = this.string(loc)
+      if (seen.has(key)) this.fail(`Duplicate key '${key}'`, [...loc, key], 'value_error.duplicate_key')
+      if (FORBIDDEN_KEYS.has(key)) this.fail(`Key '${key}' is not allowed`, [...loc, key], 'value_error.forbidden_key')
+      seen.add(key)
+      this.ws()
+      if (this.text[this.pos] !== ':') this.fail("Expecting ':' delimiter", [...loc, key])
+      this.pos++
+      out[key] = this.value([...loc, key], depth + 1)
+      this.ws()
+      const c = this.text[this.pos]
+      if (c === ',') this.pos++
+      else if (c === '}') return this.pos++, out
+      else this.fail("Expecting ',' delimiter", loc)
+    }
+  }
+
+  array(loc: Array<string | number>, depth: number): unknown[] {
+    this.pos++
+    const out: unknown[] = []
+    this.ws()
+    if (this.text[this.pos] === ']') return this.pos++, out
+    for (;;) {
+      out.push(this.value([...loc, out.length], depth + 1))
+      this.ws()
+      const c = this.text[this.pos]
+      if (c === ',') this.pos++
+      else if (c === ']') return this.pos++, out
+      else this.fail("Expecting ',' delimiter", loc)
+    }
+  }
+}
+
+/** Parse JSON text, refusing duplicate keys, prototype-polluting keys, NaN-like numbers and deep nesting. */
+export function parseStrictJson(text: string): unknown {
+  const r = new Reader(text)
+  const v = r.value([], 0)
+  r.ws()
+  if (r.pos !== text.length) r.fail('Extra data after the JSON value', [])
+  return v
+}
