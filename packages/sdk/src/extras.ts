@@ -1,0 +1,163 @@
+// The original SDK's convenience functions, kept so code written against @faramesh/sdk 0.3 runs unchanged.
+import type { Action, ActionRequest, GateDecision } from '@faramesh/policy-core'
+import { checkRequest, invalid, type CoreClient } from './core-client.js'
+import { FarameshBatchError, FarameshDeniedError, FarameshNotFoundError } from './errors.js'
+import type { GovernedAction, ReplayResult } from './types.js'
+
+type Obj = Record<string, any>
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e))
+
+/** Submit one by one; a failure becomes `{error, action_spec}` in place of the action. */
+export async function submitActions(c: CoreClient, specs: ActionRequest[]): Promise<Array<GovernedAction | { error: string; action_spec: ActionRequest }>> {
+  const out: Array<GovernedAction | { error: string; action_spec: ActionRequest }> = []
+  for (const spec of specs) out.push(await c.submit(spec).catch((e) => ({ error: message(e), action_spec: spec })))
+  return out
+}
+
+export async function submitActionsBulk(
+  c: CoreClient,
+  specs: ActionRequest[],
+  o: { raiseOnError?: boolean } = {},
+): Promise<Array<GovernedAction | { error: string; index: number; actionSpec: ActionRequest }>> {
+  const out: Array<GovernedAction | { error: string; index: number; actionSpec: ActionRequest }> = []
+  const errors: Array<{ error: string; index: number; actionSpec: ActionRequest }> = []
+  for (const [index, actionSpec] of specs.entries()) {
+    try {
+      out.push(await c.submit(actionSpec))
+    } catch (e) {
+      const entry = { error: message(e), index, actionSpec }
+      errors.push(entry)
+      if (!o.raiseOnError) out.push(entry)
+    }
+  }
+  if (o.raiseOnError && errors.length)
+    throw new FarameshBatchError(`Batch submission failed: ${errors.length} of ${specs.length} actions failed`, out as Action[], errors)
+  return out
+}
+
+export interface SubmitAndWaitOptions {
+  agentId: string
+  tool: string
+  operation: string
+  params?: Obj
+  context?: Obj
+  /** Wait for a human when approval is required (else return the pending action). */
+  requireApproval?: boolean
+  /** Hand the action to the gateway's executor (`/start`) and wait for it to finish. */
+  autoStart?: boolean
+  timeoutMs?: number
+  pollIntervalMs?: number
+  signal?: AbortSignal
+}
+
+export async function submitAndWait(c: CoreClient, o: SubmitAndWaitOptions): Promise<Action> {
+  const w = { timeoutMs: o.timeoutMs ?? 300000, pollIntervalMs: o.pollIntervalMs ?? 1000, signal: o.signal }
+  let a: Action = await c.submit({ agent_id: o.agentId, tool: o.tool, operation: o.operation, params: o.params, context: o.context }, { throwOnDeny: false, signal: o.signal })
+  if (a.status === 'denied') throw new FarameshDeniedError(`Action denied: ${a.reason ?? 'Action denied by policy'}`, { action: a })
+  if (a.status === 'pending_approval') {
+    if (!o.requireApproval) return a
+    a = await c.blockUntilApproved(a.id, w)
+  }
+  if (o.autoStart && (a.status === 'allowed' || a.status === 'approved')) {
+    await c.startAction(a.id, { signal: o.signal })
+    return c.waitForCompletion(a.id, w)
+  }
+  return a
+}
+
+/** Ask the gate again for a stored action and compare outcome, reason code, hashes and runtime. */
+export async function replayDecision(c: CoreClient, o: { actionId?: string; provenanceId?: string }): Promise<ReplayResult> {
+  let original: Action
+  if (o.provenanceId) {
+    const found = (await c.listActions({ limit: 1000 })).find((a) => a.provenance_id === o.provenanceId)
+    if (!found) throw new FarameshNotFoundError(`No action found with provenance_id '${o.provenanceId}'`, { statusCode: undefined })
+    original = found
+  } else if (o.actionId) original = await c.getAction(o.actionId)
+  else throw invalid('Must provide either actionId or provenanceId')
+  const replayed = await c.decide(original)
+  const mismatches: string[] = []
+  const same = (k: keyof GateDecision, label = `${k} mismatch`) => {
+    const ok = (original[k as keyof Action] ?? null) === (replayed[k] ?? null)
+    if (!ok) mismatches.push(label)
+    return ok
+  }
+  same('outcome', `outcome: ${original.outcome} != ${replayed.outcome}`)
+  same('reason_code', `reason_code: ${original.reason_code} != ${replayed.reason_code}`)
+  const requestHashMatch = same('request_hash')
+  const policyHashMatch = same('policy_hash', 'policy_hash mismatch (policy may have changed)')
+  const profileHashMatch = same('profile_hash', 'profile_hash mismatch (profile may have changed)')
+  const runtimeVersionMatch = same('runtime_version', `runtime_version: ${original.runtime_version} != ${replayed.runtime_version}`)
+  return {
+    success: mismatches.length === 0,
+    originalOutcome: original.outcome ?? '',
+    replayedOutcome: replayed.outcome ?? '',
+    originalReasonCode: original.reason_code ?? '',
+    replayedReasonCode: replayed.reason_code ?? '',
+    requestHashMatch,
+    policyHashMatch,
+    profileHashMatch,
+    runtimeVersionMatch,
+    mismatches,
+  }
+}
+
+export interface ExecuteIfAllowedOptions {
+  agentId: string
+  tool: string
+  operation: string
+  params?: Obj
+  context?: Obj
+  executor?: (tool: string, operation: string, params: Obj, context: Obj) => unknown
+}
+
+/** Decide (nothing stored) and run `executor` only on EXECUTE. */
+export async function executeIfAllowed(c: CoreClient, o: ExecuteIfAllowedOptions) {
+  const params = o.params ?? {}
+  const context = o.context ?? {}
+  const decision = await c.decide({ agent_id: o.agentId, tool: o.tool, operation: o.operation, params, context })
+  const out: { decision: GateDecision; outcome: string; reasonCode: string; executed: boolean; executionResult?: unknown; executionError?: string } = {
+    decision,
+    outcome: decision.outcome,
+    reasonCode: decision.reason_code,
+    executed: false,
+  }
+  if (decision.outcome === 'EXECUTE' && o.executor) {
+    try {
+      out.executionResult = await o.executor(o.tool, o.operation, params, context)
+      out.executed = true
+    } catch (e) {
+      out.executionError = message(e)
+    }
+  }
+  return out
+}
+
+// Module names in variables: bundlers for browsers must not try to resolve them; only Node reaches this code.
+const FS = 'node:fs/promises'
+const YAML = 'js-yaml'
+
+/** Submit an action described in a JSON or YAML file (Node only; YAML needs `js-yaml` installed). */
+export async function apply(c: CoreClient, file: string): Promise<GovernedAction> {
+  let text: string
+  try {
+    const fs = (await import(FS)) as { readFile: (p: string, e: string) => Promise<string> }
+    text = await fs.readFile(file, 'utf8')
+  } catch (e) {
+    throw invalid(`Cannot read ${file}: ${message(e)}`)
+  }
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch {
+    if (/\.json$/i.test(file)) throw invalid(`Failed to parse ${file} as JSON`)
+    try {
+      const yaml = (await import(YAML)) as { load: (t: string) => unknown }
+      data = yaml.load(text)
+    } catch (e) {
+      throw invalid(`Failed to parse ${file} (YAML needs the js-yaml package): ${message(e)}`)
+    }
+  }
+  const missing = ['agent_id', 'tool', 'operation'].filter((k) => !(data && typeof data === 'object' && k in data))
+  if (missing.length) throw invalid(`Missing required fields in ${file}: ${missing.join(', ')}`)
+  return c.submit(checkRequest(data as ActionRequest))
+}

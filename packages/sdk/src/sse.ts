@@ -1,0 +1,124 @@
+// Server-sent events over fetch. EventSource cannot send an Authorization header and does not exist in Node 18,
+// so the stream is read and parsed by hand (text/event-stream framing: `id:`, `data:`, blank line ends a message).
+import { errorFromResponse, FarameshConnectionError, FarameshTimeoutError } from './errors.js'
+import type { Transport } from './transport.js'
+import type { FarameshEvent } from './types.js'
+
+export interface SseMessage {
+  id?: string
+  event?: string
+  data: string
+}
+
+/** Parse a text/event-stream body into messages; ends when the body ends. */
+export async function* parseSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseMessage> {
+  const reader = body.getReader()
+  const decoder = new TextDecoder()
+  let buf = ''
+  let msg: SseMessage = { data: '' }
+  let hasData = false
+  try {
+    for (;;) {
+      const { value, done } = await reader.read()
+      buf += done ? decoder.decode() : decoder.decode(value, { stream: true })
+      const lines = buf.split(/\r\n|\r|\n/)
+      buf = done ? '' : (lines.pop() ?? '')
+      for (const line of lines) {
+        if (line === '') {
+          if (hasData) yield msg
+          msg = { data: '' }
+          hasData = false
+          continue
+        }
+        if (line.startsWith(':')) continue
+        const i = line.indexOf(':')
+        const field = i < 0 ? line : line.slice(0, i)
+        const value = i < 0 ? '' : line.slice(i + 1).replace(/^ /, '')
+        if (field === 'data') {
+          msg.data = hasData ? `${msg.data}\n${value}` : value
+          hasData = true
+        } else if (field === 'id') msg.id = value
+        else if (field === 'event') msg.event = value
+      }
+      if (done) return
+    }
+  } finally {
+    reader.releaseLock()
+  }
+}
+
+export interface FrameStream {
+  /** Parsed frames; ends when the server closes the stream or `close()` is called. */
+  frames: AsyncGenerator<FarameshEvent>
+  /** The last `id:` seen, for `Last-Event-ID` on reconnect. */
+  lastEventId(): string | undefined
+  close(): void
+}
+
+/** Open `GET /v1/events` (optionally narrowed to one action). Rejects with a typed error if no stream is offered. */
+export async function openStream(
+  t: Transport,
+  o: { actionId?: string; lastEventId?: string; signal?: AbortSignal } = {},
+): Promise<FrameStream> {
+  o.signal?.throwIfAborted()
+  const ctl = new AbortController()
+  const onAbort = () => ctl.abort(o.signal?.reason)
+  o.signal?.addEventListener('abort', onAbort, { once: true })
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    ctl.abort()
+  }, t.config.timeoutMs)
+  const f = t.config.fetch ?? globalThis.fetch
+  const extra: Record<string, string> = { accept: 'text/event-stream' }
+  if (o.lastEventId) extra['last-event-id'] = o.lastEventId
+  const cleanup = () => o.signal?.removeEventListener('abort', onAbort)
+  let res: Response
+  try {
+    res = await f(t.url('/v1/events', { action_id: o.actionId }), { headers: t.headers(extra), signal: ctl.signal })
+  } catch (e) {
+    cleanup()
+    if (o.signal?.aborted) throw o.signal.reason
+    throw timedOut
+      ? new FarameshTimeoutError('Timed out opening the event stream', { cause: e })
+      : new FarameshConnectionError(`Cannot open the event stream: ${(e as Error).message}`, { cause: e })
+  } finally {
+    clearTimeout(timer)
+  }
+  const type = res.headers.get('content-type') ?? ''
+  if (!res.ok || !res.body || !type.includes('text/event-stream')) {
+    cleanup()
+    ctl.abort()
+    const text = await res.text().catch(() => '')
+    let body: unknown = text
+    try {
+      body = JSON.parse(text)
+    } catch {
+      // not JSON: keep the text as the detail
+    }
+    throw res.ok
+      ? new FarameshConnectionError(`GET /v1/events answered ${type || 'no content type'}, not an event stream`)
+      : errorFromResponse(res.status, body, 'GET /v1/events')
+  }
+  let last: string | undefined
+  const body = res.body
+  async function* frames(): AsyncGenerator<FarameshEvent> {
+    try {
+      for await (const m of parseSse(body)) {
+        if (m.id) last = m.id
+        let frame: FarameshEvent
+        try {
+          frame = JSON.parse(m.data)
+        } catch {
+          continue // a keep-alive or foreign frame: not ours to interpret
+        }
+        if (frame && typeof frame === 'object') yield frame
+      }
+    } catch (e) {
+      if (!ctl.signal.aborted) throw new FarameshConnectionError(`Event stream broke: ${(e as Error).message}`, { cause: e })
+    } finally {
+      cleanup()
+    }
+  }
+  return { frames: frames(), lastEventId: () => last, close: () => ctl.abort() }
+}
