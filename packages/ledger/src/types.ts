@@ -2,7 +2,8 @@
 import type { ActionEvent, ActionStatus, Checkpoint, DecisionFields, EventType } from '@faramesh/policy-core'
 
 /** An action as stored. The server turns it into the API's `Action` (adds examples, hides secrets). */
-export interface ActionRecord extends Partial<DecisionFields> {
+export interface ActionRecord
+  extends Partial<Omit<DecisionFields, 'decision' | 'reason' | 'risk_level' | 'policy_version'>> {
   id: string
   agent_id: string
   tool: string

@@ -1,0 +1,108 @@
+// One list of action columns for both dialects: which are JSON, how a record becomes row values and back.
+// Column names equal ActionRecord's field names, so the schema, the SQL and the type cannot drift apart silently
+// (schema.test.ts checks the migrated tables against this list).
+import type { ActionStatus } from '@faramesh/policy-core'
+import { LedgerError } from './errors.js'
+import type { ActionRecord } from './types.js'
+
+export const ACTION_STATUSES: readonly ActionStatus[] = [
+  'pending_decision', 'allowed', 'denied', 'pending_approval', 'approved', 'executing', 'succeeded', 'failed', 'timeout',
+]
+
+type Kind = 'text' | 'json' | 'int'
+export const ACTION_COLUMNS = {
+  id: 'text', agent_id: 'text', tool: 'text', operation: 'text', params: 'json', context: 'json', status: 'text',
+  decision: 'text', reason: 'text', risk_level: 'text', policy_version: 'text', approval_token_hash: 'text',
+  approval_expires_at: 'text', submitted_by: 'text', result: 'json', error: 'text', created_at: 'text',
+  updated_at: 'text', outcome: 'text', reason_code: 'text', reason_details: 'json', risk_rule: 'text',
+  rule_index: 'int', request_hash: 'text', policy_hash: 'text', profile_id: 'text', profile_version: 'text',
+  profile_hash: 'text', runtime_version: 'text', provenance_id: 'text',
+} as const satisfies Record<keyof Required<ActionRecord>, Kind>
+
+export type ActionColumn = keyof typeof ACTION_COLUMNS
+export const ACTION_COLUMN_NAMES = Object.keys(ACTION_COLUMNS) as ActionColumn[]
+const REQUIRED_TEXT = ['id', 'agent_id', 'tool', 'operation'] as const
+
+/** Row values as the driver takes them: JSON columns as JSON text, everything else as is (null when absent). */
+export type RowValues = Record<ActionColumn, string | number | null>
+
+export function encodeValue(col: ActionColumn, value: unknown): string | number | null {
+  const kind = ACTION_COLUMNS[col]
+  if (kind === 'json') {
+    // `result` distinguishes "no result" (SQL NULL) from nothing else; absent objects become {} / null.
+    if (value === undefined || value === null) return col === 'params' || col === 'context' ? '{}' : null
+    return toJson(col, value)
+  }
+  if (value === undefined || value === null) return null
+  if (kind === 'int') {
+    if (!Number.isSafeInteger(value)) throw invalid(col, 'an integer')
+    return value as number
+  }
+  if (typeof value !== 'string') throw invalid(col, 'a string')
+  return value
+}
+
+export function toJson(field: string, value: unknown): string {
+  let text: string | undefined
+  try {
+    text = JSON.stringify(value, (_k, v: unknown) => {
+      if (typeof v === 'number' && !Number.isFinite(v)) throw new TypeError('NaN or Infinity')
+      return v
+    })
+  } catch (err) {
+    throw new LedgerError('INVALID_INPUT', `${field} is not JSON-serialisable: ${(err as Error).message}`, { field }, err)
+  }
+  if (text === undefined) throw new LedgerError('INVALID_INPUT', `${field} is not JSON-serialisable`, { field })
+  return text
+}
+
+/** Validate and fill defaults for a new action; returns the record as it will be read back, and its row. */
+export function prepareAction(action: ActionRecord, now: string): { record: ActionRecord; row: RowValues } {
+  if (typeof action !== 'object' || action === null) throw new LedgerError('INVALID_INPUT', 'action must be an object')
+  for (const f of REQUIRED_TEXT) {
+    if (typeof action[f] !== 'string' || action[f] === '') throw invalid(f, 'a non-empty string')
+  }
+  if (!ACTION_STATUSES.includes(action.status)) throw invalid('status', `one of ${ACTION_STATUSES.join(', ')}`)
+  for (const f of ['params', 'context'] as const) {
+    const v = action[f] as unknown
+    if (v !== undefined && (typeof v !== 'object' || v === null || Array.isArray(v))) throw invalid(f, 'an object')
+  }
+  const row = {} as RowValues
+  const record = {} as Record<string, unknown>
+  for (const col of ACTION_COLUMN_NAMES) {
+    let v = (action as unknown as Record<string, unknown>)[col]
+    if (col === 'created_at' || col === 'updated_at') v ??= now
+    row[col] = encodeValue(col, v)
+    record[col] = ACTION_COLUMNS[col] === 'json' ? (row[col] === null ? null : (JSON.parse(row[col] as string) as unknown)) : row[col]
+  }
+  return { record: record as unknown as ActionRecord, row }
+}
+
+/** Encode a transition's patch; unknown or immutable fields are refused rather than silently dropped. */
+export function encodePatch(patch: Record<string, unknown> | undefined): Array<[ActionColumn, string | number | null]> {
+  const out: Array<[ActionColumn, string | number | null]> = []
+  for (const [key, value] of Object.entries(patch ?? {})) {
+    if (value === undefined) continue
+    if (!(key in ACTION_COLUMNS) || key === 'id' || key === 'status' || key === 'created_at') {
+      throw new LedgerError('INVALID_INPUT', `cannot patch field ${key}`, { field: key })
+    }
+    out.push([key as ActionColumn, encodeValue(key as ActionColumn, value)])
+  }
+  return out
+}
+
+/** Row from the store → record. `jsonParsed` is true when the driver already parsed JSON columns (jsonb). */
+export function decodeAction(row: Record<string, unknown>, jsonParsed: boolean): ActionRecord {
+  const out: Record<string, unknown> = {}
+  for (const col of ACTION_COLUMN_NAMES) {
+    const v = row[col]
+    if (ACTION_COLUMNS[col] === 'json' && !jsonParsed) out[col] = typeof v === 'string' ? JSON.parse(v) : null
+    else if (ACTION_COLUMNS[col] === 'int') out[col] = v === null || v === undefined ? null : Number(v)
+    else out[col] = v ?? null
+  }
+  return out as unknown as ActionRecord
+}
+
+function invalid(field: string, what: string): LedgerError {
+  return new LedgerError('INVALID_INPUT', `${field} must be ${what}`, { field })
+}

@@ -1,0 +1,31 @@
+// The one error spine of the ledger. The server maps `code` to HTTP (NOT_FOUND → 404, INVALID_TRANSITION → 409,
+// STORE_UNAVAILABLE → 503, …), so codes are stable and messages are for humans.
+
+export const LEDGER_ERROR_CODES = {
+  NOT_FOUND: 'No action with that id',
+  INVALID_TRANSITION: 'The action is not in a status that allows this change',
+  SCHEMA_TOO_NEW: 'The database was written by a newer version of @faramesh/ledger',
+  STORE_UNAVAILABLE: 'The store cannot be reached or written (connection lost, disk full, read-only)',
+  CONFLICT: 'A record with that id already exists',
+  INVALID_INPUT: 'The value cannot be stored',
+  CLOSED: 'The ledger has been closed',
+} as const
+
+export type LedgerErrorCode = keyof typeof LEDGER_ERROR_CODES
+
+export class LedgerError extends Error {
+  override readonly name = 'LedgerError'
+  readonly code: LedgerErrorCode
+  /** Where it happened: an action id, a seq, a migration file. */
+  readonly details: Record<string, unknown> | undefined
+
+  constructor(code: LedgerErrorCode, message?: string, details?: Record<string, unknown>, cause?: unknown) {
+    super(message ?? LEDGER_ERROR_CODES[code], cause === undefined ? undefined : { cause })
+    this.code = code
+    this.details = details
+  }
+}
+
+export function isLedgerError(err: unknown, code?: LedgerErrorCode): err is LedgerError {
+  return err instanceof LedgerError && (code === undefined || err.code === code)
+}

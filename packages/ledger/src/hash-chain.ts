@@ -1,0 +1,63 @@
+// The global chain (CONTRACT.md § One chain): hash = sha256hex(canonicalJson({seq, id, action_id, event_type, meta,
+// created_at}) + prev_hash). Events keep `meta` as its canonical JSON text in the store, so hashing never has to
+// re-parse it and an independent verifier that parses and re-canonicalises gets the same bytes.
+import type { EventType } from '@faramesh/policy-core'
+import { quote, sha256Hex } from './canonical.js'
+import type { ChainEvent } from './types.js'
+
+/** An event as stored: `meta` is canonical JSON text. */
+export interface StoredEvent {
+  seq: number
+  id: string
+  action_id: string
+  event_type: EventType
+  meta: string
+  created_at: string
+  prev_hash: string
+  hash: string
+}
+
+export type UnchainedEvent = Omit<StoredEvent, 'seq' | 'prev_hash' | 'hash'>
+
+/** The canonical JSON of the hashed fields; keys in code-point order: action_id, created_at, event_type, id, meta, seq. */
+export function eventBody(e: Omit<StoredEvent, 'prev_hash' | 'hash'>): string {
+  return `{"action_id":${quote(e.action_id)},"created_at":${quote(e.created_at)},"event_type":${quote(e.event_type)},"id":${quote(e.id)},"meta":${e.meta},"seq":${e.seq}}`
+}
+
+export function eventHash(e: Omit<StoredEvent, 'hash'>): string {
+  return sha256Hex(eventBody(e) + e.prev_hash)
+}
+
+/** Give events the next seqs after `head`, linking each to the one before. */
+export function chainEvents(
+  head: { seq: number; hash: string } | null,
+  events: readonly UnchainedEvent[],
+): StoredEvent[] {
+  let seq = head?.seq ?? 0
+  let prev = head?.hash ?? ''
+  return events.map((e) => {
+    seq += 1
+    const stored = { ...e, seq, prev_hash: prev, hash: '' }
+    stored.hash = eventHash(stored)
+    prev = stored.hash
+    return stored
+  })
+}
+
+export function toChainEvent(e: StoredEvent): ChainEvent {
+  return {
+    id: e.id,
+    action_id: e.action_id,
+    event_type: e.event_type,
+    meta: JSON.parse(e.meta) as Record<string, unknown>,
+    created_at: e.created_at,
+    seq: e.seq,
+    prev_hash: e.prev_hash,
+    hash: e.hash,
+  }
+}
+
+/** One NDJSON export line: every field of the event, keys sorted, `meta` exactly as stored. */
+export function eventLine(e: StoredEvent): string {
+  return `{"action_id":${quote(e.action_id)},"created_at":${quote(e.created_at)},"event_type":${quote(e.event_type)},"hash":${quote(e.hash)},"id":${quote(e.id)},"meta":${e.meta},"prev_hash":${quote(e.prev_hash)},"seq":${e.seq}}`
+}

@@ -1,0 +1,17 @@
+// `@faramesh/ledger`: the Ledger interface, its error type, and the offline chain verifier.
+export type {
+  ActionPage,
+  ActionRecord,
+  ChainEvent,
+  Ledger,
+  LedgerOptions,
+  LedgerStats,
+  ListFilter,
+  NewEvent,
+  TransitionRequest,
+  VerifyResult,
+} from './types.js'
+export { LedgerError, LEDGER_ERROR_CODES, isLedgerError, type LedgerErrorCode } from './errors.js'
+export { verifyNdjson, type NdjsonInput } from './verify-ndjson.js'
+export { eventBody, eventHash, type StoredEvent } from './hash-chain.js'
+export { checkpointPayload, keyIdOf } from './signing.js'

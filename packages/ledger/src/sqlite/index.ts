@@ -1,0 +1,38 @@
+// `@faramesh/ledger/sqlite`: open (create, migrate) a ledger in one SQLite file.
+import Database from 'better-sqlite3'
+import { LedgerError } from '../errors.js'
+import { buildLedger } from '../ledger.js'
+import { resolveSigningKey } from '../signing.js'
+import type { Ledger, LedgerOptions } from '../types.js'
+import { sqliteError } from './errors.js'
+import { checkSchemaVersion, migrateSqlite } from './migrator.js'
+import { createSqliteStore } from './store.js'
+
+export * as sqliteSchema from './schema.js'
+
+/**
+ * Open the ledger at `path` (':memory:' for a throw-away one). The checkpoint key comes from
+ * `options.signingKeyPem`, else `options.signingKeyPath`, else `<path>.signing-key.pem` (created with mode 0600).
+ */
+export async function openSqliteLedger(path: string, options: LedgerOptions = {}): Promise<Ledger> {
+  if (typeof path !== 'string' || path === '') throw new LedgerError('INVALID_INPUT', 'sqlite path must be a non-empty string')
+  let db: Database.Database
+  try {
+    db = new Database(path)
+  } catch (err) {
+    throw sqliteError(err, `cannot open ${path}`)
+  }
+  try {
+    db.pragma('busy_timeout = 10000')
+    checkSchemaVersion(db, path)
+    db.pragma('journal_mode = WAL')
+    // FULL: a commit is on disk (WAL fsynced) before the caller is told it happened.
+    db.pragma('synchronous = FULL')
+    migrateSqlite(db, path, (options.clock?.() ?? new Date()).toISOString())
+    const key = resolveSigningKey(options, path === ':memory:' ? null : `${path}.signing-key.pem`)
+    return await buildLedger(createSqliteStore(db), key, options)
+  } catch (err) {
+    db.close()
+    throw sqliteError(err, `cannot open ${path}`)
+  }
+}

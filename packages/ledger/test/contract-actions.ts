@@ -1,0 +1,184 @@
+// Contract, part 1: actions (create, get, list, filters, pagination, counts, transitions). Runs on every backend.
+import { describe, expect, it } from 'vitest'
+import { LedgerError } from '../src/errors.js'
+import type { Ledger } from '../src/types.js'
+import type { Backend } from './backends.js'
+import { createdEvents, newAction, NO_DECISION_FIELDS } from './fixtures.js'
+
+async function rejects(p: Promise<unknown>, code: string): Promise<LedgerError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  )
+  expect(err).toBeInstanceOf(LedgerError)
+  expect((err as LedgerError).code).toBe(code)
+  return err as LedgerError
+}
+
+export function actionsContract(backend: Backend, open: () => Promise<Ledger>): void {
+  describe(`${backend.name}: actions`, () => {
+    it('stores an action with its first events and returns it exactly as submitted', async () => {
+      const ledger = await open()
+      const a = newAction({ result: { rows: [1, 2.25, 'x'] }, outcome: 'ABSTAIN', reason_code: 'POLICY_REQUIRE_APPROVAL', rule_index: 3, reason_details: { k: [true] } })
+      const { action, events } = await ledger.createAction(a, createdEvents())
+      expect(action).toEqual({ ...NO_DECISION_FIELDS, ...a })
+      expect(await ledger.getAction(a.id)).toEqual({ ...NO_DECISION_FIELDS, ...a })
+      expect(events.map((e) => [e.seq, e.event_type, e.action_id])).toEqual([[1, 'created', a.id], [2, 'decision_made', a.id]])
+      expect(events[0]!.prev_hash).toBe('')
+      expect(events[1]!.prev_hash).toBe(events[0]!.hash)
+      expect(await ledger.getEvents(a.id)).toEqual(events)
+      await ledger.close()
+    })
+
+    it('answers null for an unknown id, CONFLICT for a duplicate id and INVALID_INPUT for a malformed action', async () => {
+      const ledger = await open()
+      expect(await ledger.getAction('nope')).toBeNull()
+      const a = newAction()
+      await ledger.createAction(a, createdEvents())
+      await rejects(ledger.createAction(a, createdEvents()), 'CONFLICT')
+      await rejects(ledger.createAction({ ...newAction(), tool: '' }, []), 'INVALID_INPUT')
+      await rejects(ledger.createAction({ ...newAction(), status: 'bogus' as never }, []), 'INVALID_INPUT')
+      await rejects(ledger.createAction(newAction({ params: { x: Number.NaN } }), []), 'INVALID_INPUT')
+      expect((await ledger.head())!.seq).toBe(2)
+      await ledger.close()
+    })
+
+    it('lists newest first with filters, text search, limit/offset and counts', async () => {
+      const ledger = await open()
+      const made = []
+      for (let i = 0; i < 12; i++) {
+        const a = newAction({
+          tool: i % 3 === 0 ? 'http' : 'shell',
+          operation: i % 2 ? 'get' : 'run_Script',
+          agent_id: `agent-${i % 2}`,
+          status: i % 4 === 0 ? 'denied' : 'allowed',
+          risk_level: i === 5 ? 'high' : 'low',
+        })
+        await ledger.createAction(a, [])
+        made.push(a)
+      }
+      const ids = (xs: { id: string }[]) => xs.map((x) => x.id)
+      const newest = [...made].reverse()
+      expect(ids((await ledger.listActions()).items)).toEqual(ids(newest))
+      expect(ids((await ledger.listActions({ limit: 5, offset: 2 })).items)).toEqual(ids(newest.slice(2, 7)))
+      expect(ids((await ledger.listActions({ tool: 'http' })).items)).toEqual(ids(newest.filter((a) => a.tool === 'http')))
+      expect(ids((await ledger.listActions({ status: 'denied' })).items)).toEqual(ids(newest.filter((a) => a.status === 'denied')))
+      expect((await ledger.listActions({ status: ['denied', 'allowed'] })).items).toHaveLength(12)
+      expect(ids((await ledger.listActions({ agent_id: 'agent-1', tool: 'shell' })).items)).toEqual(
+        ids(newest.filter((a) => a.agent_id === 'agent-1' && a.tool === 'shell')),
+      )
+      expect(ids((await ledger.listActions({ risk_level: 'high' })).items)).toEqual([made[5]!.id])
+      expect((await ledger.listActions({ q: 'RUN_script' })).items).toHaveLength(6)
+      expect(ids((await ledger.listActions({ q: made[7]!.id.slice(4, 13).toUpperCase() })).items)).toEqual([made[7]!.id])
+      expect((await ledger.listActions({ q: '%' })).items).toHaveLength(0)
+      expect((await ledger.listActions({ since: made[10]!.created_at })).items.length).toBeGreaterThanOrEqual(2)
+      expect(await ledger.countActions()).toBe(12)
+      expect(await ledger.countActions({ tool: 'http', status: 'denied' })).toBe(made.filter((a) => a.tool === 'http' && a.status === 'denied').length)
+      const stats = await ledger.stats()
+      const total = stats.by_status_tool.reduce((s, r) => s + r.count, 0)
+      expect(total).toBe(12)
+      expect(stats.by_status_tool.find((r) => r.status === 'denied' && r.tool === 'http')?.count).toBe(made.filter((a) => a.status === 'denied' && a.tool === 'http').length)
+      await rejects(ledger.listActions({ limit: 0 }), 'INVALID_INPUT')
+      await rejects(ledger.listActions({ cursor: 'garbage!' }), 'INVALID_INPUT')
+      await ledger.close()
+    })
+
+    it('pages with a cursor that stays stable while new actions arrive', async () => {
+      const ledger = await open()
+      const made = []
+      for (let i = 0; i < 7; i++) made.push((await ledger.createAction(newAction(), [])).action)
+      const p1 = await ledger.listActions({ limit: 3 })
+      for (let i = 0; i < 4; i++) await ledger.createAction(newAction(), [])
+      const p2 = await ledger.listActions({ limit: 3, cursor: p1.next_cursor! })
+      const p3 = await ledger.listActions({ limit: 3, cursor: p2.next_cursor! })
+      const seen = [...p1.items, ...p2.items, ...p3.items].map((a) => a.id)
+      expect(seen).toEqual(made.map((a) => a.id).reverse())
+      expect(p3.next_cursor).toBeNull()
+      await ledger.close()
+    })
+
+    it('finds actions by id prefix and lists expired approvals', async () => {
+      const ledger = await open()
+      const a = newAction({ id: 'abc-1', approval_expires_at: '2020-01-01T00:00:00.000Z' })
+      const b = newAction({ id: 'abc-2', approval_expires_at: '2999-01-01T00:00:00.000Z' })
+      const c = newAction({ id: 'abd-3', status: 'allowed', approval_expires_at: '2020-01-01T00:00:00.000Z' })
+      for (const x of [a, b, c]) await ledger.createAction(x, [])
+      expect((await ledger.findByIdPrefix('abc')).map((x) => x.id)).toEqual(['abc-1', 'abc-2'])
+      expect((await ledger.findByIdPrefix('ab', 1)).map((x) => x.id)).toEqual(['abc-1'])
+      expect((await ledger.expiredApprovals(new Date().toISOString())).map((x) => x.id)).toEqual(['abc-1'])
+      await ledger.close()
+    })
+
+    it('changes status by compare-and-set together with its event', async () => {
+      const ledger = await open()
+      const a = newAction({ request_hash: 'r'.repeat(64) })
+      await ledger.createAction(a, createdEvents())
+      const { action, event } = await ledger.transition(a.id, {
+        from: ['pending_approval'],
+        to: 'approved',
+        patch: { approval_token_hash: null, reason: 'ok by alice' },
+        event: { event_type: 'approved', meta: { by: 'alice', reason: 'ok', request_hash: a.request_hash } },
+        expectRequestHash: a.request_hash!,
+      })
+      expect(action).toMatchObject({ status: 'approved', approval_token_hash: null, reason: 'ok by alice', params: a.params })
+      expect(action.updated_at >= a.updated_at).toBe(true)
+      expect(event).toMatchObject({ seq: 3, event_type: 'approved', action_id: a.id, meta: { by: 'alice' } })
+      expect(await ledger.getAction(a.id)).toEqual(action)
+
+      const refused = await rejects(ledger.transition(a.id, { from: ['pending_approval'], to: 'denied', event: { event_type: 'denied', meta: {} } }), 'INVALID_TRANSITION')
+      expect(refused.message).toContain('approved')
+      await rejects(ledger.transition('missing', { from: ['allowed'], to: 'executing', event: { event_type: 'started', meta: {} } }), 'NOT_FOUND')
+      await rejects(
+        ledger.transition(a.id, { from: ['approved'], to: 'executing', event: { event_type: 'started', meta: {} }, expectRequestHash: 'x' }),
+        'INVALID_TRANSITION',
+      )
+      await rejects(ledger.transition(a.id, { from: ['approved'], to: 'executing', patch: { id: 'x' } as never, event: { event_type: 'started', meta: {} } }), 'INVALID_INPUT')
+      const done = await ledger.transition(a.id, { from: ['approved', 'executing'], to: 'succeeded', patch: { result: { out: 'ok' } }, event: { event_type: 'succeeded', meta: { exit_code: 0 } } })
+      expect(done.action).toMatchObject({ status: 'succeeded', result: { out: 'ok' } })
+      expect((await ledger.head())!.seq).toBe(4)
+      expect((await ledger.verify()).ok).toBe(true)
+      await ledger.close()
+    })
+
+    it('lets exactly one of 50 concurrent approvals win, writing exactly one event', async () => {
+      const ledger = await open()
+      const a = newAction()
+      await ledger.createAction(a, createdEvents())
+      const results = await Promise.allSettled(
+        Array.from({ length: 50 }, (_, i) =>
+          ledger.transition(a.id, { from: ['pending_approval'], to: i % 2 ? 'approved' : 'denied', event: { event_type: i % 2 ? 'approved' : 'denied', meta: { by: `approver-${i}` } } }),
+        ),
+      )
+      const won = results.filter((r) => r.status === 'fulfilled')
+      const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+      expect(won).toHaveLength(1)
+      expect(lost.every((r) => (r.reason as LedgerError).code === 'INVALID_TRANSITION')).toBe(true)
+      const events = await ledger.getEvents(a.id)
+      expect(events.map((e) => e.event_type).filter((t) => t === 'approved' || t === 'denied')).toHaveLength(1)
+      expect((await ledger.head())!.seq).toBe(3)
+      expect((await ledger.verify()).ok).toBe(true)
+      await ledger.close()
+    })
+
+    it('keeps a refused write from failing the other writes committed in the same batch', async () => {
+      const ledger = await open()
+      const dup = newAction()
+      await ledger.createAction(dup, [])
+      const writes = [
+        ledger.createAction(newAction(), createdEvents()),
+        ledger.createAction(dup, createdEvents()),
+        ledger.appendEvent('missing', { event_type: 'failed', meta: {} }),
+        ledger.appendEvent(dup.id, { event_type: 'started', meta: { note: 'x' } }),
+        ledger.createAction(newAction(), createdEvents()),
+      ]
+      const r = await Promise.allSettled(writes)
+      expect(r.map((x) => x.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled', 'fulfilled'])
+      expect(((r[1] as PromiseRejectedResult).reason as LedgerError).code).toBe('CONFLICT')
+      expect(((r[2] as PromiseRejectedResult).reason as LedgerError).code).toBe('NOT_FOUND')
+      expect((await ledger.head())!.seq).toBe(5)
+      expect((await ledger.readEvents(0)).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5])
+      expect((await ledger.verify()).ok).toBe(true)
+      await ledger.close()
+    })
+  })
+}
