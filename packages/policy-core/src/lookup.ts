@@ -22,7 +22,9 @@ export function lookupValue(params: unknown, context: unknown, name: string, seg
   if (p !== undefined && p !== null) return p
   const c = own(context, name)
   if (c !== undefined && c !== null) return c
-  return segments === null ? undefined : walk(params, segments)
+  const d = segments === null ? undefined : walk(params, segments)
+  // An explicit null is still a value (`field: x, value: null`), just the weakest one.
+  return d ?? (p === null || c === null ? null : undefined)
 }
 
 export function walk(root: unknown, segments: readonly string[]): unknown {

@@ -84,6 +84,8 @@ function convert(e: ErrorObject, locator: Locator): PolicyIssue | null {
         `${label(path)} must be one of ${allowed.join(', ')}, not ${JSON.stringify(e.data)}` + (hint ? `; did you mean ${JSON.stringify(hint)}?` : ''))
     }
     case 'type':
+      // Infinity and NaN are reported once, as INVALID_NUMBER, by the policy checks.
+      if (typeof e.data === 'number' && !Number.isFinite(e.data)) return null
       return issue(locator, 'SCHEMA_VIOLATION', path, `${label(path)} must be ${article(String(params.type))}, not ${describe(e.data)}`)
     case 'dependencies':
       return issue(locator, 'SCHEMA_VIOLATION', path,

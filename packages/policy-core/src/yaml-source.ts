@@ -1,6 +1,6 @@
 // YAML → JS value plus a map from YAML paths (`rules[3].match.amount_gt`) to source positions, so every problem
 // found later (schema, effects, regex) can point at a line and column. One parse: the event stream feeds both.
-import { CORE_SCHEMA, EVENT_ID, YAMLException, constructFromEvents, getScalarValue, parseEvents } from 'js-yaml'
+import { CORE_SCHEMA, EVENT_ID, SCALAR_STYLE, YAMLException, constructFromEvents, getScalarValue, parseEvents } from 'js-yaml'
 import type { Event } from 'js-yaml'
 import { PolicyError } from './errors.js'
 
@@ -110,7 +110,10 @@ function indexPositions(text: string, events: Event[]): { keys: Map<string, numb
       continue
     }
     const parent = stack[stack.length - 1]
-    const offset = ev.type === EVENT_ID.SCALAR ? ev.valueStart : ev.type === EVENT_ID.ALIAS ? ev.anchorStart : ev.start
+    // Quoted scalars start at their opening quote, one before the value.
+    const quoted = ev.type === EVENT_ID.SCALAR && (ev.style === SCALAR_STYLE.SINGLE_QUOTED || ev.style === SCALAR_STYLE.DOUBLE_QUOTED)
+    const offset =
+      ev.type === EVENT_ID.SCALAR ? ev.valueStart - (quoted ? 1 : 0) : ev.type === EVENT_ID.ALIAS ? ev.anchorStart : ev.start
     let path: string | null = null
     if (parent && parent.path !== null) {
       if (parent.kind === 'doc') path = ''

@@ -1,0 +1,111 @@
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { PolicyError } from '../errors.js'
+import { evaluate } from '../evaluate.js'
+import type { Policy } from '../policy.js'
+import { loadPolicyFile, loadProfileFile } from './load.js'
+import { watchPolicyFile } from './watch.js'
+
+const ALLOW = 'rules:\n  - match: {tool: http}\n    allow: true\n'
+const DENY = 'rules:\n  - match: {tool: http}\n    deny: true\n'
+const http = { agent_id: 'a', tool: 'http', operation: 'get' }
+
+let dir: string
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'policy-core-'))
+})
+afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+function waitFor<T>(pick: () => T | undefined, ms = 3000): Promise<T> {
+  const started = Date.now()
+  return new Promise((resolve, reject) => {
+    const tick = (): void => {
+      const v = pick()
+      if (v !== undefined) resolve(v)
+      else if (Date.now() - started > ms) reject(new Error('timed out'))
+      else setTimeout(tick, 10)
+    }
+    tick()
+  })
+}
+
+describe('loadPolicyFile / loadProfileFile', () => {
+  it('loads a policy file and reports its path in errors', () => {
+    const file = join(dir, 'p.yaml')
+    writeFileSync(file, ALLOW)
+    const { policy, text } = loadPolicyFile(file)
+    expect(text).toBe(ALLOW)
+    expect(policy.source).toBe(file)
+    writeFileSync(file, 'rules:\n  - match: {tool: http}\n')
+    expect(() => loadPolicyFile(file)).toThrow(expect.objectContaining({ code: 'NO_EFFECT', source: file, line: 2 }))
+  })
+
+  it('distinguishes a missing file from an unreadable one', () => {
+    expect(() => loadPolicyFile(join(dir, 'none.yaml'))).toThrow(expect.objectContaining({ code: 'FILE_NOT_FOUND' }))
+    expect(() => loadProfileFile(join(dir, 'none.yaml'))).toThrow(expect.objectContaining({ code: 'FILE_NOT_FOUND' }))
+    expect(() => loadPolicyFile(dir)).toThrow(expect.objectContaining({ code: 'FILE_READ_ERROR' }))
+  })
+
+  it('loads a profile file', () => {
+    const file = join(dir, 'profile.yaml')
+    writeFileSync(file, 'id: p1\nallowed_tools: [http]\n')
+    expect(loadProfileFile(file).profile.id).toBe('p1')
+  })
+})
+
+describe('watchPolicyFile', () => {
+  it('reloads on change, keeps the last valid policy on a bad edit, and recovers', async () => {
+    const file = join(dir, 'p.yaml')
+    writeFileSync(file, ALLOW)
+    const reloads: Policy[] = []
+    const errors: PolicyError[] = []
+    const w = watchPolicyFile(file, { onReload: (p) => reloads.push(p), onError: (e) => errors.push(e), debounceMs: 20 })
+    try {
+      expect(evaluate(w.current(), http).decision).toBe('allow')
+
+      writeFileSync(file, DENY)
+      await waitFor(() => reloads[0])
+      expect(evaluate(w.current(), http).decision).toBe('deny')
+
+      writeFileSync(file, 'rules:\n  - match: {tool: http, amout_gt: 1}\n    allow: true\n')
+      const err = await waitFor(() => errors[0])
+      expect(err).toBeInstanceOf(PolicyError)
+      expect(err).toMatchObject({ code: 'UNKNOWN_KEY', source: file, line: 2 })
+      expect(evaluate(w.current(), http).decision).toBe('deny')
+
+      // Editors save by writing a temp file and renaming it over the original.
+      writeFileSync(join(dir, 'p.yaml.tmp'), ALLOW)
+      renameSync(join(dir, 'p.yaml.tmp'), file)
+      await waitFor(() => reloads[1])
+      expect(evaluate(w.current(), http).decision).toBe('allow')
+    } finally {
+      w.close()
+    }
+  })
+
+  it('reloads on demand and reports a deleted file without dropping the policy', () => {
+    const file = join(dir, 'p.yaml')
+    writeFileSync(file, ALLOW)
+    const errors: PolicyError[] = []
+    const w = watchPolicyFile(file, { onError: (e) => errors.push(e), debounceMs: 10_000 })
+    try {
+      expect(w.reload()).toBe(false) // unchanged
+      writeFileSync(file, DENY)
+      expect(w.reload()).toBe(true)
+      rmSync(file)
+      expect(w.reload()).toBe(false)
+      expect(errors.map((e) => e.code)).toEqual(['FILE_NOT_FOUND'])
+      expect(evaluate(w.current(), http).decision).toBe('deny')
+    } finally {
+      w.close()
+    }
+  })
+
+  it('refuses to start on an invalid policy', () => {
+    const file = join(dir, 'p.yaml')
+    writeFileSync(file, 'rules: {}\n')
+    expect(() => watchPolicyFile(file)).toThrow(PolicyError)
+  })
+})
