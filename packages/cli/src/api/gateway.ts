@@ -1,0 +1,141 @@
+// The CLI's view of a running gateway: the SDK client for everything it covers, plus http.ts for the rest.
+// Commands talk to this, never to fetch directly.
+import type { Action, ActionEvent, ActionStatus, ActionRequest, Checkpoint, GateDecision, PolicyInfo } from '@faramesh/policy-core'
+import { ExecutionGovernorClient, type FarameshEvent } from '@faramesh/sdk'
+import type { ApiTarget } from '../config.js'
+import { CliError } from '../errors.js'
+import { toCliError } from '../exit-codes.js'
+import { isFullId, resolveAction } from '../prefix.js'
+import { httpGet } from './http.js'
+
+export interface ListQuery {
+  limit?: number
+  offset?: number
+  status?: string
+  tool?: string
+  agent_id?: string
+}
+
+export interface StreamOptions {
+  actionId?: string
+  signal: AbortSignal
+  onOpen?: () => void
+}
+
+/** Page size when scanning for an id prefix (the API's maximum). */
+const PAGE = 1000
+/** Stop scanning after this many actions; an older prefix needs more characters or the full id. */
+const SCAN_LIMIT = 50000
+
+export function createGateway(target: ApiTarget) {
+  const client = new ExecutionGovernorClient({
+    baseUrl: target.baseUrl,
+    ...(target.token ? { token: target.token } : {}),
+    // An operator waits at a prompt: fail fast and say why instead of retrying with backoff.
+    maxRetries: 0,
+    throwOnDeny: false,
+    failMode: 'failClosed',
+    sse: false,
+  })
+
+  const getOrNull = async (id: string): Promise<Action | null> => {
+    try {
+      return await client.getAction(id)
+    } catch (err) {
+      if (toCliError(err).code === 'NOT_FOUND') return null
+      throw err
+    }
+  }
+
+  const findByPrefix = async (prefix: string, limit: number): Promise<Action[]> => {
+    const found: Action[] = []
+    for (let offset = 0; offset < SCAN_LIMIT; offset += PAGE) {
+      // `q` narrows the scan on gateways that support it; the prefix is checked here either way.
+      const page = (await httpGet(target, '/v1/actions', { query: { limit: PAGE, offset, q: prefix } })) as Action[]
+      if (!Array.isArray(page)) throw new CliError('SERVER', 'GET /v1/actions did not return a list')
+      for (const a of page) if (a.id.toLowerCase().startsWith(prefix)) found.push(a)
+      if (found.length >= limit || page.length < PAGE) break
+    }
+    return found
+  }
+
+  return {
+    target,
+    client,
+
+    /** A full id or a unique prefix → the action (NOT_FOUND / AMBIGUOUS_ID otherwise). */
+    async resolve(idOrPrefix: string): Promise<Action> {
+      return resolveAction({ get: getOrNull, findByPrefix }, idOrPrefix)
+    },
+
+    isFullId,
+
+    async list(q: ListQuery): Promise<Action[]> {
+      return client.listActions({ ...q, status: q.status as ActionStatus | undefined })
+    },
+
+    async events(id: string): Promise<ActionEvent[]> {
+      return client.getEvents(id)
+    },
+
+    async approve(id: string, reason?: string): Promise<Action> {
+      return client.approveAction(id, undefined, reason)
+    },
+
+    async deny(id: string, reason?: string): Promise<Action> {
+      return client.denyAction(id, undefined, reason)
+    },
+
+    async replay(id: string): Promise<Action> {
+      return client.replayAction(id, { throwOnDeny: false })
+    },
+
+    async decide(request: ActionRequest): Promise<GateDecision> {
+      return client.decide(request)
+    },
+
+    async policyInfo(): Promise<PolicyInfo> {
+      return client.getPolicyInfo()
+    },
+
+    async health(timeoutMs = 2000): Promise<unknown> {
+      return httpGet(target, '/health', { timeoutMs })
+    },
+
+    async publicKey(): Promise<{ key_id: string; public_key_pem: string }> {
+      return (await httpGet(target, '/v1/ledger/public-key')) as { key_id: string; public_key_pem: string }
+    },
+
+    async checkpoints(): Promise<Checkpoint[]> {
+      return (await httpGet(target, '/v1/ledger/checkpoints')) as Checkpoint[]
+    },
+
+    async exportNdjson(fromSeq?: number): Promise<string> {
+      const body = await httpGet(target, '/v1/ledger/export', { accept: 'application/x-ndjson', query: { from_seq: fromSeq }, timeoutMs: 120000 })
+      return typeof body === 'string' ? body : JSON.stringify(body)
+    },
+
+    /** Calls `onFrame` for every SSE frame until `signal` aborts; rejects if the first connection fails. */
+    stream(onFrame: (frame: FarameshEvent) => void, o: StreamOptions): Promise<void> {
+      return new Promise((resolve, reject) => {
+        let opened = false
+        const close = client.onEvents(onFrame, {
+          ...(o.actionId ? { actionId: o.actionId } : {}),
+          signal: o.signal,
+          onOpen: () => {
+            if (!opened) o.onOpen?.()
+            opened = true
+          },
+          onError: (err: Error) => {
+            if (opened && toCliError(err).code === 'CONNECTION') return // onEvents reconnects with Last-Event-ID
+            close()
+            reject(err)
+          },
+        })
+        o.signal.addEventListener('abort', () => resolve(), { once: true })
+      })
+    },
+  }
+}
+
+export type Gateway = ReturnType<typeof createGateway>

@@ -1,0 +1,50 @@
+import { Flags } from '@oclif/core'
+import { resolve } from 'node:path'
+import { BaseCommand } from '../../base-command.js'
+import { tokensPath } from '../../config.js'
+import { parseLifetime } from '../../duration.js'
+import { CliError } from '../../errors.js'
+import { paint } from '../../output/color.js'
+import { newToken, readTokens, statusOf, writeTokens } from '../../tokens-store.js'
+
+export class TokenCreate extends BaseCommand<typeof TokenCreate> {
+  static override summary = 'Create a scoped API token (shown once; only its sha256 is stored)'
+  static override description = `Roles: agent (submit, decide, its own actions), approver (read all, approve/deny, stream), auditor
+(read all, events, verify, metrics), admin (everything). The gateway reads the file named by
+FARAMESH_TOKENS_FILE and picks up changes without a restart.`
+  static override examples = [
+    '<%= config.bin %> token create --role approver --name alice',
+    '<%= config.bin %> token create --role agent --name billing-bot --expires 30d --file /etc/faramesh/tokens.json',
+  ]
+  static override flags = {
+    role: Flags.string({ description: 'What the token may do', options: ['agent', 'approver', 'auditor', 'admin'], required: true }),
+    name: Flags.string({ description: 'Who holds it (recorded on the events they cause)', required: true }),
+    expires: Flags.string({ description: 'Lifetime, e.g. 12h, 30d (default: no expiry)' }),
+    file: Flags.string({ description: 'Tokens file [env: FARAMESH_TOKENS_FILE, default data/tokens.json]' }),
+  }
+
+  async run(): Promise<void> {
+    const path = this.flags.file ? resolve(this.flags.file) : tokensPath(this.env())
+    const { hashToken } = await import('@faramesh/server')
+    const file = await readTokens(path)
+    const name = this.flags.name.trim()
+    if (name === '') throw new CliError('USAGE', '--name must not be empty')
+    if (file.tokens.some((t) => t.name === name && statusOf(t) === 'active')) {
+      throw new CliError('CONFLICT', `An active token named "${name}" already exists`, { hint: `Revoke it first: faramesh token revoke ${name}` })
+    }
+    const token = newToken()
+    const now = new Date()
+    const expires_at = this.flags.expires ? parseLifetime(this.flags.expires, now) : null
+    const entry = { name, role: this.flags.role as 'agent', sha256: hashToken(token), created_at: now.toISOString(), expires_at, revoked_at: null }
+    file.tokens.push(entry)
+    await writeTokens(path, file)
+    this.output({ ...entry, token, file: path }, () => [
+      `${paint('green', '✓')} Created ${entry.role} token for ${paint('bold', name)}${expires_at ? ` (expires ${expires_at})` : ''}`,
+      '',
+      `  ${token}`,
+      '',
+      paint('yellow', 'Copy it now: it is not stored and cannot be shown again.'),
+      `Tokens file: ${path}${this.env().FARAMESH_TOKENS_FILE ? '' : '  (point FARAMESH_TOKENS_FILE at it for the gateway)'}`,
+    ])
+  }
+}

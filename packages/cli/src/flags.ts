@@ -1,0 +1,21 @@
+// Arguments and flags several commands share.
+import { Args, Flags } from '@oclif/core'
+
+export const ACTION_STATUSES = [
+  'pending_decision',
+  'allowed',
+  'denied',
+  'pending_approval',
+  'approved',
+  'executing',
+  'succeeded',
+  'failed',
+  'timeout',
+] as const
+
+export const actionIdArg = Args.string({
+  description: 'Action id or a unique prefix of it (8+ characters recommended)',
+  required: true,
+})
+
+export const reasonFlag = Flags.string({ char: 'r', description: 'Why (recorded on the event)' })

@@ -1,0 +1,12 @@
+// @faramesh/cli as a library: the pieces scripts and other tools may reuse. The binary is bin/run.js.
+export { CliError, cliError, type CliErrorCode, type CliErrorOptions } from './errors.js'
+export { EXIT_CODES, exitCodeFor, toCliError } from './exit-codes.js'
+export { hoistGlobalFlags } from './argv.js'
+export { resolveTarget, effectiveEnv, parseDotEnv, type ApiTarget, type TargetFlags } from './config.js'
+export { resolveAction, isFullId, type PrefixSource, type PrefixCandidate } from './prefix.js'
+export { renderTable, truncate, type TableOptions } from './output/table.js'
+export { stableJson } from './output/json.js'
+export { parseTestFile, type TestCase, type TestFile } from './policy/test-file.js'
+export { runCases, type SuiteResult, type CaseResult, type Coverage } from './policy/run-tests.js'
+export { diffPolicies, type PolicyDiff } from './policy/diff.js'
+export { simulate, type SimulationResult, type ChangeGroup, type RecordedAction } from './policy/simulate.js'
