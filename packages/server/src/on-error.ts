@@ -14,6 +14,8 @@ const LEDGER_STATUS: Record<string, [number, string]> = {
   CONFLICT: [409, 'Conflicting update, retry'],
   STORE_UNAVAILABLE: [503, 'Store unavailable: the database cannot be reached, retry shortly'],
   SCHEMA_TOO_NEW: [503, 'Store unavailable: the database schema is newer than this server'],
+  CLOSED: [503, 'Store unavailable: the gateway is shutting down'],
+  INVALID_INPUT: [422, 'The value cannot be stored'],
 }
 
 export function errorResponse(err: unknown, c: Context, logger: Logger, metrics: Metrics): Response {

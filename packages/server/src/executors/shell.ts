@@ -45,6 +45,7 @@ function runShell(cmd: string, ctx: ExecContext): Promise<ExecOutcome> {
     const timer = setTimeout(() => kill('timeout'), ctx.timeoutSec * 1000)
     const onAbort = (): void => kill('shutdown')
     ctx.signal.addEventListener('abort', onAbort, { once: true })
+    if (ctx.signal.aborted) onAbort()
     child.stdout.on('data', (b: Buffer) => out.add(b))
     child.stderr.on('data', (b: Buffer) => err.add(b))
     const finish = (exitCode: number | null, spawnError?: Error): void => {

@@ -41,7 +41,7 @@ async function openLedger(c: GatewayConfig, logger: Logger): Promise<Ledger> {
   // Loaded by name so a SQLite-only install never touches the postgres driver.
   const spec = '@faramesh/ledger/postgres'
   const { openPostgresLedger } = (await import(spec)) as {
-    openPostgresLedger(dsn: string, o: LedgerOptions): Promise<Ledger>
+    openPostgresLedger: (dsn: string, o: LedgerOptions) => Promise<Ledger>
   }
   // Compose may start us before Postgres accepts connections: retry for a while before giving up.
   const deadline = Date.now() + 30_000

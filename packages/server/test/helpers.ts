@@ -1,0 +1,101 @@
+// Shared test setup: a real app on a real SQLite file in a temp dir, with a given policy and options.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parsePolicy } from '@faramesh/policy-core'
+import type { Ledger } from '@faramesh/ledger'
+import { openSqliteLedger } from '@faramesh/ledger/sqlite'
+import { createApp, type AppDeps, type GatewayApp } from '../src/app.js'
+import { createAuthenticator, type AuthOptions } from '../src/auth.js'
+import { staticPolicySource } from '../src/policy-source.js'
+
+export const POLICY = `
+rules:
+  - match: { tool: shell, op: "*", pattern: "rm -rf" }
+    deny: true
+    description: Block destructive commands
+  - match: { tool: http, op: get }
+    allow: true
+    description: Allow HTTP GET
+  - match: { tool: shell, op: run, contains: "safe" }
+    allow: true
+    description: Safe shell
+  - match: { tool: shell, op: "*" }
+    require_approval: true
+    description: Shell needs approval
+  - match: { tool: stripe, op: refund }
+    allow: true
+risk:
+  rules:
+    - name: big_refund
+      when: { tool: stripe, operation: refund, amount_gt: 1000 }
+      risk_level: high
+`
+
+export interface TestApp {
+  app: GatewayApp
+  ledger: Ledger
+  dir: string
+  close(): Promise<void>
+}
+
+export async function makeApp(
+  opts: { policy?: string; auth?: AuthOptions; config?: AppDeps['config']; clock?: () => Date } = {},
+): Promise<TestApp> {
+  const dir = mkdtempSync(join(tmpdir(), 'faramesh-server-'))
+  const ledger = await openSqliteLedger(join(dir, 'actions.db'))
+  const app = createApp({
+    ledger,
+    policy: staticPolicySource(parsePolicy(opts.policy ?? POLICY, { source: 'test.yaml' })),
+    auth: createAuthenticator(opts.auth ?? {}),
+    config: { executors: ['shell'], ...opts.config },
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  })
+  return {
+    app,
+    ledger,
+    dir,
+    async close() {
+      await app.close()
+      await ledger.close()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+export type Json = any
+
+/** JSON request against the app; returns status, parsed body and headers. */
+export async function call(
+  app: GatewayApp,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<{ status: number; body: Json; headers: Headers }> {
+  const headers: Record<string, string> = {}
+  if (body !== undefined) headers['content-type'] = 'application/json'
+  if (token) headers.authorization = `Bearer ${token}`
+  const init: RequestInit = { method, headers }
+  if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body)
+  const res = await app.request(path, init)
+  const text = await res.text()
+  let parsed: Json = text
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    // not JSON (metrics, html)
+  }
+  return { status: res.status, body: parsed, headers: res.headers }
+}
+
+/** Poll until fn returns a truthy value (executors run off the request path). */
+export async function eventually<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 5000): Promise<T> {
+  const end = Date.now() + timeoutMs
+  for (;;) {
+    const v = await fn()
+    if (v) return v
+    if (Date.now() > end) throw new Error('condition not met in time')
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
