@@ -54,11 +54,11 @@ describe('the image, run as processes', () => {
   beforeAll(async () => {
     const owner = await nonRootUser()
     image = layOutImage(runtimeStage(dockerfile), owner)
-    // The image listens on 0.0.0.0 behind Docker's port mapping; here it stays on loopback.
+    // The image listens on 0.0.0.0 behind Docker's port mapping; the harness keeps it on loopback.
     gw = await startGatewayProcess({
       command: image.cmd,
       cwd: image.appDir,
-      env: { ...image.env, FARAMESH_HOST: '127.0.0.1' },
+      env: image.env,
       ...(owner ?? {}),
     })
   })

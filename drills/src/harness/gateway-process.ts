@@ -6,7 +6,7 @@ import { requireGatewayBuild } from './paths.js'
 import { freePort } from './ports.js'
 
 export interface GatewayOptions {
-  /** FARAMESH_* / FARA_* settings (CONTRACT § Configuration). Host and port are filled in. */
+  /** FARAMESH_* / FARA_* settings (CONTRACT § Configuration). Host and port are always set by the harness. */
   env: Record<string, string>
   /** Working directory (its .env is read); use a temp dir so the repo's .env never leaks in. */
   cwd: string
@@ -49,7 +49,8 @@ export function gatewayEnv(extra: Record<string, string>): Record<string, string
 export async function startGatewayProcess(opts: GatewayOptions): Promise<GatewayProcess> {
   const port = opts.port ?? (await freePort())
   const [cmd, ...args] = opts.command ?? [process.execPath, requireGatewayBuild()]
-  const env = gatewayEnv({ FARAMESH_HOST: '127.0.0.1', FARAMESH_PORT: String(port), ...opts.env })
+  // Drills listen on loopback only, on the port the harness chose, whatever the env under test says.
+  const env = gatewayEnv({ ...opts.env, FARAMESH_HOST: '127.0.0.1', FARAMESH_PORT: String(port) })
   const child = spawn(cmd === 'node' ? process.execPath : cmd!, args, {
     cwd: opts.cwd,
     env,

@@ -12,6 +12,9 @@ export interface LoadOptions {
   /** Called after each answered or failed request with the count so far (to trigger a fault mid-run). */
   onProgress?: (done: number) => void
   timeoutMs?: number
+  /** Pause after a network error or a 5xx, as a client with retries would, so a dead gateway or store is
+   *  not hammered in a tight loop and the load lasts through an outage. */
+  failureBackoffMs?: number
 }
 
 export interface LoadResult {
@@ -60,9 +63,11 @@ export async function submitLoad(opts: LoadOptions): Promise<LoadResult> {
         } else {
           fail(String(res.status))
           if (result.details.length < 5) result.details.push(`${res.status} ${JSON.stringify(body.detail)}`)
+          if (res.status >= 500) await new Promise((r) => setTimeout(r, opts.failureBackoffMs ?? 20))
         }
       } catch (err) {
         fail(errorKind(err))
+        await new Promise((r) => setTimeout(r, opts.failureBackoffMs ?? 20))
       }
       opts.onProgress?.(++done)
     }

@@ -77,7 +77,12 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
       return dsn(name)
     },
     async sql(statement, database) {
-      const client = postgres(dsn(database), { max: 1, onnotice: () => {} })
+      // Read-write even while a drill has made the server default to read-only transactions.
+      const client = postgres(dsn(database), {
+        max: 1,
+        onnotice: () => {},
+        connection: { default_transaction_read_only: false },
+      })
       try {
         return [...(await client.unsafe(statement))]
       } finally {

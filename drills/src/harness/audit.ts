@@ -1,0 +1,55 @@
+// After a drill: is every acknowledged action still there, and does the chain verify? Checked twice, the way
+// an operator would: offline over the gateway's NDJSON export with its public key (what `faramesh verify-log`
+// does), and directly on the store with the ledger's own verify().
+import { verifyNdjson, type Ledger, type VerifyResult } from '@faramesh/ledger'
+import { DRILL_TOKEN } from './workspace.js'
+
+export type StoreTarget = { sqlite: string } | { postgres: string; signingKeyPath: string }
+
+export interface StoreAudit {
+  /** Acknowledged ids that the store does not have. */
+  missing: string[]
+  actions: number
+  verify: VerifyResult
+}
+
+export async function openStore(target: StoreTarget): Promise<Ledger> {
+  // Each dialect loads only its own driver.
+  if ('sqlite' in target) {
+    const { openSqliteLedger } = await import('@faramesh/ledger/sqlite')
+    return openSqliteLedger(target.sqlite)
+  }
+  const { openPostgresLedger } = await import('@faramesh/ledger/postgres')
+  return openPostgresLedger(target.postgres, { signingKeyPath: target.signingKeyPath })
+}
+
+export async function allActionIds(ledger: Ledger): Promise<Set<string>> {
+  const ids = new Set<string>()
+  let cursor: string | undefined
+  for (;;) {
+    const page = await ledger.listActions({ limit: 1000, ...(cursor ? { cursor } : {}) })
+    for (const a of page.items) ids.add(a.id)
+    if (!page.next_cursor || page.items.length === 0) return ids
+    cursor = page.next_cursor
+  }
+}
+
+/** Opens the store directly (gateways may be stopped), checks every acknowledged id and verifies the chain. */
+export async function auditStore(target: StoreTarget, acked: readonly string[]): Promise<StoreAudit> {
+  const ledger = await openStore(target)
+  try {
+    const ids = await allActionIds(ledger)
+    return { missing: acked.filter((id) => !ids.has(id)), actions: ids.size, verify: await ledger.verify() }
+  } finally {
+    await ledger.close()
+  }
+}
+
+/** `verify-log` against a running gateway: export the chain over HTTP and verify it offline. */
+export async function verifyViaApi(url: string): Promise<VerifyResult> {
+  const headers = { authorization: `Bearer ${DRILL_TOKEN}` }
+  const key = (await (await fetch(`${url}/v1/ledger/public-key`, { headers })).json()) as { public_key_pem: string }
+  const res = await fetch(`${url}/v1/ledger/export`, { headers })
+  if (!res.ok) throw new Error(`GET /v1/ledger/export → ${res.status}`)
+  return verifyNdjson(await res.text(), key.public_key_pem)
+}
