@@ -58,7 +58,9 @@ export function chainContract(backend: Backend, fresh: () => Promise<TestDb>): v
       expect(await verifyNdjson(edited, ledger.publicKey().public_key_pem)).toMatchObject({ ok: false, seq: 2, reason: 'hash_mismatch' })
       const cut = lines.filter((l) => !l.endsWith('"seq":6}') || l.startsWith('{"checkpoint"'))
       expect(await verifyNdjson(cut, ledger.publicKey().public_key_pem)).toMatchObject({ ok: false, seq: 6, reason: 'truncated' })
-      const other = (await (await fresh()).open()).publicKey().public_key_pem
+      const otherLedger = await (await fresh()).open()
+      const other = otherLedger.publicKey().public_key_pem
+      await otherLedger.close()
       expect(await verifyNdjson(lines, other)).toMatchObject({ ok: false, reason: 'bad_signature' })
       await expect(verifyNdjson(['{"seq":1}'], other)).rejects.toBeInstanceOf(LedgerError)
       await ledger.close()

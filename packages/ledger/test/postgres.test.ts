@@ -1,0 +1,14 @@
+import { afterAll, beforeAll, describe } from 'vitest'
+import type { TestDb } from './backends.js'
+import { actionsContract } from './contract-actions.js'
+import { chainContract } from './contract-chain.js'
+import { postgresBackend } from './postgres-backend.js'
+
+const backend = postgresBackend()
+beforeAll(() => backend.setup(), 60_000)
+afterAll(() => backend.teardown())
+
+describe('postgres ledger contract', () => {
+  actionsContract(backend, async () => (await backend.fresh()).open())
+  chainContract(backend, (): Promise<TestDb> => backend.fresh())
+})
