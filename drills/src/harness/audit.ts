@@ -4,7 +4,7 @@
 import { verifyNdjson, type Ledger, type VerifyResult } from '@faramesh/ledger'
 import { DRILL_TOKEN } from './workspace.js'
 
-export type StoreTarget = { sqlite: string } | { postgres: string; signingKeyPath: string }
+export type StoreTarget = { sqlite: string; signingKeyPath?: string } | { postgres: string; signingKeyPath: string }
 
 export interface StoreAudit {
   /** Acknowledged ids that the store does not have. */
@@ -17,7 +17,7 @@ export async function openStore(target: StoreTarget): Promise<Ledger> {
   // Each dialect loads only its own driver.
   if ('sqlite' in target) {
     const { openSqliteLedger } = await import('@faramesh/ledger/sqlite')
-    return openSqliteLedger(target.sqlite)
+    return openSqliteLedger(target.sqlite, target.signingKeyPath ? { signingKeyPath: target.signingKeyPath } : {})
   }
   const { openPostgresLedger } = await import('@faramesh/ledger/postgres')
   return openPostgresLedger(target.postgres, { signingKeyPath: target.signingKeyPath })
