@@ -81,9 +81,9 @@ export function createApp(deps: AppDeps): GatewayApp {
   const app = new Hono<GatewayEnv>()
   app.use('*', async (c, next) => {
     await next()
-    const routes = matchedRoutes(c)
-    const last = routes[routes.length - 1]
-    const endpoint = last && last.method !== 'ALL' ? last.path.replace(/:(\w+)/g, '{$1}') : 'unmatched'
+    // The route pattern (not the raw path) keeps label cardinality bounded; middleware routes are method ALL.
+    const route = matchedRoutes(c).findLast((r) => r.method !== 'ALL')
+    const endpoint = route ? route.path.replace(/:(\w+)/g, '{$1}') : 'unmatched'
     metrics.requests.inc({ method: c.req.method, endpoint, status: String(c.res.status) })
   })
   if (config.enableCors) {

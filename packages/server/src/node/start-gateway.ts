@@ -129,9 +129,13 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
       closing ??= (async () => {
         const stopped = new Promise<void>((r) => server.close(() => r()))
         app.hub.close() // ends SSE streams so their connections can finish
+        // Connections become idle as their last response ends (streams included): keep closing idle ones, and
+        // cut whatever is left after the drain period.
+        const idle = setInterval(() => server.closeIdleConnections(), 50)
         server.closeIdleConnections()
         const force = setTimeout(() => server.closeAllConnections(), 5000)
         await stopped
+        clearInterval(idle)
         clearTimeout(force)
         await app.close()
         policy.close()

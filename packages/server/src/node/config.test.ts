@@ -1,0 +1,89 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { assertSafeBinding, loadConfig, parseDuration } from './config.js'
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'faramesh-cfg-'))
+
+describe('loadConfig', () => {
+  it('uses the seed defaults', () => {
+    const dir = tmp()
+    const c = loadConfig({}, dir)
+    expect(c).toMatchObject({
+      host: '127.0.0.1',
+      port: 8000,
+      token: null,
+      enableCors: true,
+      demo: false,
+      hotReload: false,
+      policyFile: 'policies/default.yaml',
+      policyPath: join(dir, 'policies/default.yaml'),
+      dbBackend: 'sqlite',
+      sqlitePath: join(dir, 'data/actions.db'),
+      approvalTtlMs: 24 * 3600 * 1000,
+      actionTimeoutSec: 300,
+      executors: ['shell'],
+    })
+  })
+
+  it('prefers FARAMESH_* over the legacy FARA_* names', () => {
+    const c = loadConfig(
+      { FARAMESH_HOST: '10.0.0.1', FARA_API_HOST: '10.0.0.2', FARAMESH_PORT: '9000', FARA_API_PORT: '9001', FARAMESH_TOKEN: 'new', FARA_AUTH_TOKEN: 'old' },
+      tmp(),
+    )
+    expect(c).toMatchObject({ host: '10.0.0.1', port: 9000, token: 'new' })
+    expect(loadConfig({ FARA_API_HOST: '10.0.0.2', FARA_API_PORT: '9001', FARA_AUTH_TOKEN: 'old' }, tmp())).toMatchObject({
+      host: '10.0.0.2',
+      port: 9001,
+      token: 'old',
+    })
+  })
+
+  it('reads .env in the working directory; real environment variables win', () => {
+    const dir = tmp()
+    writeFileSync(join(dir, '.env'), 'FARAMESH_PORT=7000\nFARAMESH_TOKEN=from-file\nFARAMESH_DEMO=1\n')
+    expect(loadConfig({ FARAMESH_TOKEN: 'from-env' }, dir)).toMatchObject({ port: 7000, token: 'from-env', demo: true })
+  })
+
+  it('names the variable of an invalid value', () => {
+    expect(() => loadConfig({ FARAMESH_PORT: 'eighty' }, tmp())).toThrow(/FARAMESH_PORT/)
+    expect(() => loadConfig({ FARA_DB_BACKEND: 'mysql' }, tmp())).toThrow(/FARA_DB_BACKEND/)
+    expect(() => loadConfig({ FARA_DB_BACKEND: 'postgres' }, tmp())).toThrow(/FARA_POSTGRES_DSN/)
+    expect(() => loadConfig({ FARAMESH_ENABLE_CORS: 'maybe' }, tmp())).toThrow(/FARAMESH_ENABLE_CORS/)
+    expect(() => loadConfig({ FARAMESH_EXECUTORS: 'docker' }, tmp())).toThrow(/FARAMESH_EXECUTORS/)
+    expect(() => loadConfig({ FARAMESH_APPROVAL_TTL: 'soon' }, tmp())).toThrow(/FARAMESH_APPROVAL_TTL/)
+  })
+
+  it('FARAMESH_EXECUTORS=none disables every executor', () => {
+    expect(loadConfig({ FARAMESH_EXECUTORS: 'none' }, tmp()).executors).toEqual([])
+  })
+
+  it('falls back to the workspace root for relative paths when the policy is not under cwd', () => {
+    const root = tmp()
+    writeFileSync(join(root, 'pnpm-workspace.yaml'), 'packages: []\n')
+    mkdirSync(join(root, 'policies'))
+    writeFileSync(join(root, 'policies', 'default.yaml'), 'rules: []\n')
+    const sub = join(root, 'apps', 'server')
+    mkdirSync(sub, { recursive: true })
+    const c = loadConfig({}, sub)
+    expect(c.policyPath).toBe(join(root, 'policies', 'default.yaml'))
+    expect(c.sqlitePath).toBe(join(root, 'data', 'actions.db'))
+  })
+
+  it('parses durations', () => {
+    expect(parseDuration('90', 'X', 0)).toBe(90_000)
+    expect(parseDuration('30m', 'X', 0)).toBe(1_800_000)
+    expect(parseDuration('24h', 'X', 0)).toBe(86_400_000)
+    expect(parseDuration(undefined, 'X', 5)).toBe(5)
+  })
+})
+
+describe('assertSafeBinding', () => {
+  it('allows loopback without a token, refuses other addresses unless a token or the opt-out is set', () => {
+    expect(() => assertSafeBinding(loadConfig({}, tmp()))).not.toThrow()
+    expect(() => assertSafeBinding(loadConfig({ FARAMESH_HOST: '0.0.0.0' }, tmp()))).toThrow(/FARAMESH_ALLOW_UNAUTHENTICATED=1/)
+    expect(() => assertSafeBinding(loadConfig({ FARAMESH_HOST: '0.0.0.0', FARAMESH_TOKEN: 't' }, tmp()))).not.toThrow()
+    expect(() => assertSafeBinding(loadConfig({ FARAMESH_HOST: '0.0.0.0', FARAMESH_ALLOW_UNAUTHENTICATED: '1' }, tmp()))).not.toThrow()
+  })
+})
