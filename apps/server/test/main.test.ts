@@ -1,0 +1,54 @@
+// The real process: `node dist/main.js` as `pnpm start` runs it.
+import { spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterEach, describe, expect, it } from 'vitest'
+
+const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url))
+let dir: string
+afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+function run(env: Record<string, string>) {
+  const child = spawn(process.execPath, [MAIN], { cwd: dir, env: { PATH: process.env.PATH ?? '', INIT_CWD: dir, ...env } })
+  let stderr = ''
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()))
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
+  return { child, exited, stderr: () => stderr }
+}
+
+function setup(policy: string) {
+  dir = mkdtempSync(join(tmpdir(), 'faramesh-app-'))
+  mkdirSync(join(dir, 'policies'))
+  writeFileSync(join(dir, 'policies', 'default.yaml'), policy)
+}
+
+describe('apps/server main', () => {
+  it('starts on the configured port, serves the API, and exits 0 on SIGTERM', async () => {
+    setup('rules:\n  - match: { tool: http, op: get }\n    allow: true\n')
+    const port = 20000 + Math.floor(Math.random() * 20000)
+    const p = run({ FARAMESH_PORT: String(port) })
+    let health: Response | null = null
+    for (let i = 0; i < 100 && !health; i++) {
+      health = await fetch(`http://127.0.0.1:${port}/health`).catch(() => null)
+      if (!health) await new Promise((r) => setTimeout(r, 100))
+    }
+    expect(await health!.json()).toEqual({ status: 'healthy' })
+    const r = await fetch(`http://127.0.0.1:${port}/v1/actions`, {
+      method: 'POST',
+      body: JSON.stringify({ agent_id: 'a', tool: 'http', operation: 'get' }),
+    })
+    expect(((await r.json()) as { status: string }).status).toBe('allowed')
+    p.child.kill('SIGTERM')
+    expect(await p.exited).toBe(0)
+  })
+
+  it('refuses to start on a corrupted policy, printing file, line and reason, exit code non-zero', async () => {
+    setup('rules:\n  - match: { tool: http }\n    allow: true\n    deny: true\n')
+    const p = run({ FARAMESH_PORT: '0' })
+    expect(await p.exited).not.toBe(0)
+    expect(p.stderr()).toMatch(/policies\/default\.yaml:2:\d+/)
+    expect(p.stderr()).toMatch(/effect/i)
+  })
+})
