@@ -14,7 +14,12 @@ export * as sqliteSchema from './schema.js'
  * Open the ledger at `path` (':memory:' for a throw-away one). The checkpoint key comes from
  * `options.signingKeyPem`, else `options.signingKeyPath`, else `<path>.signing-key.pem` (created with mode 0600).
  */
-export async function openSqliteLedger(path: string, options: LedgerOptions = {}): Promise<Ledger> {
+export interface SqliteLedgerOptions extends LedgerOptions {
+  /** How long a write waits for another process's lock before failing with STORE_UNAVAILABLE (default 10 s). */
+  busyTimeoutMs?: number
+}
+
+export async function openSqliteLedger(path: string, options: SqliteLedgerOptions = {}): Promise<Ledger> {
   if (typeof path !== 'string' || path === '') throw new LedgerError('INVALID_INPUT', 'sqlite path must be a non-empty string')
   let db: Database.Database
   try {
@@ -23,7 +28,7 @@ export async function openSqliteLedger(path: string, options: LedgerOptions = {}
     throw sqliteError(err, `cannot open ${path}`)
   }
   try {
-    db.pragma('busy_timeout = 10000')
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000))}`)
     checkSchemaVersion(db, path)
     db.pragma('journal_mode = WAL')
     // FULL: a commit is on disk (WAL fsynced) before the caller is told it happened.
