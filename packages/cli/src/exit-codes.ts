@@ -77,10 +77,11 @@ export function toCliError(err: unknown): CliError {
     return new CliError(code, message, { cause: err })
   }
   const nodeCode = typeof e.code === 'string' ? e.code : undefined
-  const causeCode = (e.cause as Shaped | undefined)?.code
+  const rawCause = (e.cause as Shaped | undefined)?.code
+  const causeCode = typeof rawCause === 'string' ? rawCause : undefined
   if (nodeCode && NODE_IO.has(nodeCode)) return new CliError('IO', message, { cause: err })
-  if ((nodeCode && NODE_NET.has(nodeCode)) || (typeof causeCode === 'string' && NODE_NET.has(causeCode))) {
-    return new CliError('CONNECTION', `Cannot reach the gateway (${String(causeCode ?? nodeCode)})`, {
+  if ((nodeCode && NODE_NET.has(nodeCode)) || (causeCode !== undefined && NODE_NET.has(causeCode))) {
+    return new CliError('CONNECTION', `Cannot reach the gateway (${causeCode ?? nodeCode ?? 'network error'})`, {
       hint: 'Is the gateway running? Start it with `faramesh serve`.',
       cause: err,
     })

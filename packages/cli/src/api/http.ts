@@ -43,7 +43,8 @@ export async function httpGet(target: ApiTarget, path: string, options: HttpOpti
     throw e
   }
   const text = await res.text()
-  const isJson = (res.headers.get('content-type') ?? '').includes('json')
+  const type = res.headers.get('content-type') ?? ''
+  const isJson = /\bapplication\/(?:[\w.+-]*\+)?json\b/.test(type) && !type.includes('ndjson')
   let body: unknown = text
   if (isJson && text !== '') {
     try {

@@ -3,6 +3,8 @@ import type { ActionRequest, GateDecision, Policy } from '@faramesh/policy-core'
 import type { ExpectKey, TestCase } from './test-file.js'
 
 export type Decide = (request: ActionRequest) => GateDecision
+/** The risk rule that matches a request, whether or not it set the final level (a rule's own `risk` wins). */
+export type RiskRuleOf = (request: ActionRequest) => string | null
 
 export interface Mismatch {
   key: ExpectKey
@@ -51,13 +53,14 @@ function holds(key: ExpectKey, expected: string | number | null, actual: string 
   return expected === actual
 }
 
-export function runCases(policy: Policy, cases: readonly TestCase[], decide: Decide): SuiteResult {
+export function runCases(policy: Policy, cases: readonly TestCase[], decide: Decide, riskRuleOf: RiskRuleOf = () => null): SuiteResult {
   const rulesHit = new Set<number>()
   const riskHit = new Set<string>()
   const results = cases.map((c): CaseResult => {
     const d = decide(c.request)
     if (d.rule_index !== null) rulesHit.add(d.rule_index)
-    if (d.risk_rule) riskHit.add(d.risk_rule)
+    const riskRule = d.risk_rule ?? riskRuleOf(c.request)
+    if (riskRule) riskHit.add(riskRule)
     const mismatches: Mismatch[] = []
     for (const [k, expected] of Object.entries(c.expect) as Array<[ExpectKey, string | number | null]>) {
       const actual = actualValue(k, d)

@@ -1,6 +1,7 @@
 // The policy test file: YAML cases (request → expected decision, reason code, risk) for one policy.
 //
 //   policy: ../default.yaml          # relative to this file; --policy overrides it
+//   profile: ../profile.yaml         # optional execution profile, checked first as in the gateway
 //   cases:
 //     - name: shell needs approval
 //       request: { tool: shell, operation: run, params: { cmd: ls } }   # agent_id defaults to test-agent
@@ -20,6 +21,8 @@ export interface TestCase {
 export interface TestFile {
   /** The policy path as written in the file (resolve it against the file's folder). */
   policy: string | null
+  /** Optional execution profile, checked before the policy as in the gateway. */
+  profile: string | null
   cases: TestCase[]
 }
 
@@ -80,9 +83,10 @@ export function parseTestFile(text: string, source: string): TestFile {
   }
   if (!isObject(doc)) throw invalid(source, 'top level', 'must be a mapping with policy and cases')
   for (const key of Object.keys(doc)) {
-    if (key !== 'policy' && key !== 'cases') throw invalid(source, key, 'unknown key (use policy, cases)')
+    if (key !== 'policy' && key !== 'profile' && key !== 'cases') throw invalid(source, key, 'unknown key (use policy, profile, cases)')
   }
   if (doc.policy !== undefined && typeof doc.policy !== 'string') throw invalid(source, 'policy', 'must be a path')
+  if (doc.profile !== undefined && typeof doc.profile !== 'string') throw invalid(source, 'profile', 'must be a path')
   if (!Array.isArray(doc.cases) || doc.cases.length === 0) throw invalid(source, 'cases', 'must be a non-empty list')
-  return { policy: (doc.policy as string | undefined) ?? null, cases: doc.cases.map((c, i) => parseCase(c, i, source)) }
+  return { policy: doc.policy ?? null, profile: doc.profile ?? null, cases: doc.cases.map((c, i) => parseCase(c, i, source)) }
 }

@@ -11,6 +11,7 @@ import { parseTestFile } from '../../policy/test-file.js'
 interface FileReport extends SuiteResult {
   file: string
   policy: string
+  profile: string | null
   policy_hash: string
 }
 
@@ -58,22 +59,30 @@ File format:
   }
 
   async run(): Promise<void> {
-    const { loadPolicyFile } = await import('@faramesh/policy-core/node')
+    const { loadPolicyFile, loadProfileFile } = await import('@faramesh/policy-core/node')
     const { decide } = await import('@faramesh/server')
+    const { assessRisk } = await import('@faramesh/risk')
     const reports: FileReport[] = []
     for (const file of testFiles(resolve(this.args.file))) {
       const spec = parseTestFile(readFileSync(file, 'utf8'), rel(file))
       const policyFile = this.flags.policy ? resolve(this.flags.policy) : spec.policy ? resolve(dirname(file), spec.policy) : null
       if (!policyFile) throw new CliError('USAGE', `${rel(file)} names no policy: add \`policy: <file>\` or pass --policy`)
       const { policy } = loadPolicyFile(policyFile)
-      const suite = runCases(policy, spec.cases, (request) => decide({ policy }, request))
-      reports.push({ file: rel(file), policy: rel(policyFile), policy_hash: policy.hash, ...suite })
+      const profileFile = spec.profile ? resolve(dirname(file), spec.profile) : null
+      const profile = profileFile ? loadProfileFile(profileFile).profile : null
+      const suite = runCases(
+        policy,
+        spec.cases,
+        (request) => decide({ policy, profile }, request),
+        (request) => assessRisk(policy, request).rule,
+      )
+      reports.push({ file: rel(file), policy: rel(policyFile), profile: profileFile ? rel(profileFile) : null, policy_hash: policy.hash, ...suite })
     }
     const passed = reports.reduce((n, r) => n + r.passed, 0)
     const failed = reports.reduce((n, r) => n + r.failed, 0)
     this.output({ ok: failed === 0, passed, failed, files: reports }, () => [
       ...reports.flatMap((r) => this.renderFile(r)),
-      `${passed} passed, ${failed} failed`,
+      ...(reports.length > 1 ? [`Total: ${passed} passed, ${failed} failed (${reports.length} files)`] : []),
     ])
     if (failed > 0) this.fail('POLICY_TEST_FAILED', `${failed} policy test case${failed === 1 ? '' : 's'} failed`)
   }
@@ -83,7 +92,8 @@ File format:
       const keys = side === 'expected' ? Object.keys(c.expect) : c.passed ? ['decision'] : c.mismatches.map((m) => m.key)
       return keys
         .map((k) => {
-          const value = side === 'expected' ? c.expect[k as keyof CaseResult['expect']] : (c.mismatches.find((m) => m.key === k)?.actual ?? c.actual.decision)
+          const miss = c.mismatches.find((m) => m.key === k)
+          const value = side === 'expected' ? c.expect[k as keyof CaseResult['expect']] : miss ? miss.actual : c.actual.decision
           const text = value === null ? 'null' : String(value)
           return k === 'decision' ? `${k}=${paintDecision(text)}` : `${k}=${text}`
         })
@@ -91,7 +101,7 @@ File format:
     }
     const cov = r.coverage
     const lines = [
-      `${paint('bold', r.file)} → ${r.policy} ${paint('dim', `(policy_hash ${r.policy_hash.slice(0, 12)})`)}`,
+      `${paint('bold', r.file)} → ${r.policy}${r.profile ? ` + profile ${r.profile}` : ''} ${paint('dim', `(policy_hash ${r.policy_hash.slice(0, 12)})`)}`,
       renderTable(
         ['#', 'Case', 'Expected', 'Actual', 'Result'],
         r.cases.map((c, i) => [String(i + 1), c.name, cell(c, 'expected'), cell(c, 'actual'), c.passed ? paint('green', 'PASS') : paint('red', 'FAIL')]),
@@ -99,7 +109,7 @@ File format:
       ),
       `${r.passed} passed, ${r.failed} failed`,
       `Rule coverage: ${cov.rules_exercised}/${cov.rules_total} rules exercised` +
-        (cov.risk_rules_total > 0 ? `, ${cov.risk_rules_exercised}/${cov.risk_rules_total} risk rules` : ''),
+        (cov.risk_rules_total > 0 ? `, ${cov.risk_rules_exercised}/${cov.risk_rules_total} risk rule${cov.risk_rules_total === 1 ? '' : 's'}` : ''),
     ]
     for (const u of cov.unexercised_rules) lines.push(paint('yellow', `  never matched: rules[${u.rule_index}] ${u.effect}${u.description ? ` "${u.description}"` : ''}`))
     for (const u of cov.unexercised_risk_rules) lines.push(paint('yellow', `  never matched: risk rule "${u.name}"`))
