@@ -6,6 +6,7 @@ import { onEvents, streamEvents, tailEvents, type OnEventsOptions, type StreamEv
 import {
   apply,
   executeIfAllowed,
+  gateGovern,
   replayDecision,
   submitActions,
   submitActionsBulk,
@@ -45,6 +46,10 @@ export class ExecutionGovernorClient extends CoreClient {
 
   replayDecision(options: { actionId?: string; provenanceId?: string }) {
     return replayDecision(this, options)
+  }
+
+  gateGovern(agentId: string, tool: string, operation: string, params?: Record<string, unknown>, context?: Record<string, unknown>) {
+    return gateGovern(this, agentId, tool, operation, params, context)
   }
 
   executeIfAllowed(options: ExecuteIfAllowedOptions) {

@@ -167,9 +167,17 @@ export class CoreClient {
   /** Like `waitForDecision`, but a denial throws `FarameshDeniedError` and an expired approval times out. */
   async blockUntilApproved(id: string, w: WaitOptions = {}): Promise<Action> {
     const a = await this.waitForDecision(id, w)
-    if (a.status === 'denied') throw new FarameshDeniedError(`Action denied: ${a.reason ?? 'no reason given'}`, { action: a })
+    if (a.status === 'denied') throw await this.deniedError(a)
     if (a.status === 'timeout') throw new FarameshApprovalTimeoutError(`Approval of action ${id} expired`, { action: a })
     return a
+  }
+
+  /** The error for a denied action, with the human's reason when a human denied it (kept in the event). */
+  async deniedError(a: Action): Promise<FarameshDeniedError> {
+    const ev = await this.getEvents(a.id).catch(() => [])
+    const human = ev.findLast((e) => e.event_type === 'denied')?.meta?.reason
+    const why = typeof human === 'string' && human ? human : (a.reason ?? 'no reason given')
+    return new FarameshDeniedError(`Action denied: ${why}`, { action: a })
   }
 
   /** Decide without storing anything (`POST /v1/gate/decide`). */

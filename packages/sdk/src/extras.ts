@@ -1,7 +1,7 @@
 // The original SDK's convenience functions, kept so code written against @faramesh/sdk 0.3 runs unchanged.
 import type { Action, ActionRequest, GateDecision } from '@faramesh/policy-core'
 import { checkRequest, invalid, type CoreClient } from './core-client.js'
-import { FarameshBatchError, FarameshDeniedError, FarameshNotFoundError } from './errors.js'
+import { DeferredError, DenyError, FarameshBatchError, FarameshDeniedError, FarameshNotFoundError } from './errors.js'
 import type { GovernedAction, ReplayResult } from './types.js'
 
 type Obj = Record<string, any>
@@ -99,6 +99,15 @@ export async function replayDecision(c: CoreClient, o: { actionId?: string; prov
     runtimeVersionMatch,
     mismatches,
   }
+}
+
+/** Decide (nothing stored) and return only on EXECUTE; HALT throws `DenyError`, ABSTAIN `DeferredError`. */
+export async function gateGovern(c: CoreClient, agentId: string, tool: string, operation: string, params?: Obj, context?: Obj): Promise<GateDecision> {
+  const d = await c.gateDecide(agentId, tool, operation, params, context)
+  const code = d.reason_code ?? ''
+  if (d.outcome === 'HALT') throw new DenyError(`governance denied: ${code || 'unknown'}`, code, d.reason, d)
+  if (d.outcome === 'ABSTAIN') throw new DeferredError(`governance deferred: ${code || 'unknown'}`, code, d.reason, d)
+  return d
 }
 
 export interface ExecuteIfAllowedOptions {

@@ -85,6 +85,8 @@ export const submitActions = (specs: ActionRequest[]) => x.submitActions(getClie
 export const submitActionsBulk = (specs: ActionRequest[], o?: { raiseOnError?: boolean }) => x.submitActionsBulk(getClient(), specs, o)
 export const submitAndWait = (o: x.SubmitAndWaitOptions) => x.submitAndWait(getClient(), o)
 export const replayDecision = (o: { actionId?: string; provenanceId?: string }) => x.replayDecision(getClient(), o)
+export const gateGovern = (agentId: string, tool: string, operation: string, params?: Obj, context?: Obj) =>
+  x.gateGovern(getClient(), agentId, tool, operation, params, context)
 export const executeIfAllowed = (o: x.ExecuteIfAllowedOptions) => x.executeIfAllowed(getClient(), o)
 export const apply = (file: string) => x.apply(getClient(), file)
 export const onEvents = (handler: (e: FarameshEvent) => void, o?: ev.OnEventsOptions) => ev.onEvents(getClient(), handler, o)

@@ -49,8 +49,9 @@ export async function withGate<T>(
       signal: o.signal,
     })
   if (action.status === 'timeout') throw new FarameshApprovalTimeoutError(`Approval of ${action.tool}.${action.operation} expired`, { action })
+  if (action.status === 'denied') throw await c.deniedError(action)
   if (action.status !== 'allowed' && action.status !== 'approved')
-    throw new FarameshDeniedError(`Action denied: ${action.reason ?? action.status}`, { action })
+    throw new FarameshDeniedError(`Action is ${action.status}, not allowed`, { action })
   const governed = action.governed !== false
   let result: T
   try {

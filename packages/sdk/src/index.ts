@@ -15,6 +15,7 @@ export {
   executeIfAllowed,
   gateDecide,
   gateDecideDict,
+  gateGovern,
   getAction,
   getActiveConfig,
   getClient,

@@ -23,7 +23,9 @@ export interface Transport {
   headers(extra?: Record<string, string>): Record<string, string>
 }
 
-type Attempt = { ok: true; status: number; body: unknown } | { ok: false; status: number; error: FarameshError; retry: boolean; after?: number }
+type Attempt =
+  | { ok: true; status: number; body: unknown }
+  | { ok: false; status: number; error: FarameshError; retry: boolean; after?: number; unsent?: boolean }
 
 /** Run `fn` with the caller's signal linked to a private controller, so a timeout and an abort can be told apart. */
 export async function linked<T>(
@@ -118,10 +120,12 @@ export function createTransport(config: ResolvedConfig): Transport {
         return { ok: false, status: s, error: errorFromResponse(s, body, where), retry: s >= 500 || s === 429, after: after > 0 ? after * 1000 : undefined }
       } catch (e) {
         if (o.signal?.aborted) throw o.signal.reason
+        // Connection refused: the gateway never saw the request, so even a submit may be sent again.
+        const unsent = (e as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED'
         const error = timedOut()
           ? new FarameshTimeoutError(`Request timed out after ${ms}ms: ${where}`, { cause: e })
           : new FarameshUnavailableError(`Cannot reach Faramesh at ${config.baseUrl} (${where}): ${(e as Error).message}`, { cause: e })
-        return { ok: false, status: 0, error, retry: true }
+        return { ok: false, status: 0, error, retry: true, unsent }
       }
     })
   }
@@ -130,7 +134,6 @@ export function createTransport(config: ResolvedConfig): Transport {
     const u = url(path, o.query)
     const where = `${method} ${path}`
     const start = Date.now()
-    const retries = o.retry ? config.maxRetries : 0
     safe(config.onRequestStart, method, u)
     for (let attempt = 0; ; attempt++) {
       const r = await once(method, u, where, o)
@@ -138,7 +141,7 @@ export function createTransport(config: ResolvedConfig): Transport {
         safe(config.onRequestEnd, method, u, r.status, Date.now() - start)
         return r.body as T
       }
-      if (!r.retry || attempt >= retries) {
+      if (!r.retry || !(o.retry || r.unsent) || attempt >= config.maxRetries) {
         safe(config.onRequestEnd, method, u, r.status, Date.now() - start)
         safe(config.onError, r.error)
         throw r.error
