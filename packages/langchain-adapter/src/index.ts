@@ -1,0 +1,1 @@
+export { GovernedTool, governTools, type GovernOptions, type GovernedToolFields } from './governed-tool.js'
