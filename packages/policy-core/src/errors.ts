@@ -49,13 +49,16 @@ export class PolicyError extends Error {
   readonly errors: PolicyIssue[]
 
   constructor(code: PolicyErrorCode, message: string, init: PolicyErrorInit = {}) {
-    super(message, init.cause === undefined ? undefined : { cause: init.cause })
+    super(oneLine(message), init.cause === undefined ? undefined : { cause: init.cause })
     this.code = code
     this.path = init.path ?? null
     this.line = init.line ?? null
     this.column = init.column ?? null
     if (init.source !== undefined) this.source = init.source
-    this.errors = init.errors ?? [{ code, message, path: this.path, line: this.line, column: this.column }]
+    this.errors = (init.errors ?? [{ code, message, path: this.path, line: this.line, column: this.column }]).map((i) => ({
+      ...i,
+      message: oneLine(i.message),
+    }))
   }
 
   /** Builds the error thrown for a rejected document: the first issue leads, all are listed. */
@@ -81,6 +84,11 @@ export class PolicyError extends Error {
     }
     return this.errors.map((i) => `${where(i)}${i.message}`).join('\n')
   }
+}
+
+/** Messages are one line (logs, CLI tables); a pattern or YAML snippet inside one may contain line breaks. */
+function oneLine(message: string): string {
+  return message.replace(/\s*[\r\n]+\s*/g, ' ')
 }
 
 export function isPolicyError(value: unknown): value is PolicyError {

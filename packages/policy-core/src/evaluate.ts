@@ -75,9 +75,8 @@ export function firstMatch(policy: Policy, p: PreparedRequest): CompiledRule | n
 
 /** Never throws: any JSON request gets a decision. */
 export function evaluate(policy: Policy, request: unknown): Decision {
-  const p = prepareRequest(request)
   try {
-    const rule = firstMatch(policy, p)
+    const rule = firstMatch(policy, prepareRequest(request))
     return rule ? decisionOf(rule) : noMatchDecision()
   } catch (err) {
     return internalErrorDecision(err)

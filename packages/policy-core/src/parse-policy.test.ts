@@ -175,3 +175,33 @@ describe('parsePolicy', () => {
     )
   })
 })
+
+describe('parsePolicy limits', () => {
+  it('rejects alias bombs instead of hanging', () => {
+    const levels = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]']
+    for (let i = 1; i < 9; i++) levels.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`)
+    const started = Date.now()
+    expect(() => parsePolicy(`${levels.join('\n')}\nrules: []\n`)).toThrow(expect.objectContaining({ code: 'INVALID_DOCUMENT' }))
+    expect(Date.now() - started).toBeLessThan(2000)
+  })
+
+  it('keeps messages on one line even when a pattern spans lines', () => {
+    try {
+      parsePolicy('rules:\n  - match: {pattern: "(\\nx"}\n    deny: true\n')
+      expect.unreachable()
+    } catch (err) {
+      const e = err as PolicyError
+      expect(e.code).toBe('INVALID_PATTERN')
+      expect(e.message).not.toMatch(/\n/)
+      expect(e.errors[0]?.message).not.toMatch(/\n/)
+    }
+  })
+
+  it('allows modest alias use', () => {
+    const p = parsePolicy(
+      'risk:\n  rules:\n    - name: r\n      risk_level: low\n      when: &m {tool: http}\n' +
+        'rules:\n  - match: *m\n    allow: true\n  - match: *m\n    deny: true\n',
+    )
+    expect(p.rules.map((r) => r.match)).toEqual([{ tool: 'http' }, { tool: 'http' }])
+  })
+})

@@ -7,20 +7,27 @@ import { parsePolicy } from './parse-policy.js'
 import { compilePattern, literalAlternatives } from './pattern.js'
 
 describe('patterns', () => {
+  /** Median of several runs: the machine is shared, and one scheduling hiccup is not what this test is about. */
+  function medianMs(run: () => unknown, times = 7): number {
+    const xs: number[] = []
+    for (let i = 0; i < times; i++) {
+      const t0 = performance.now()
+      run()
+      xs.push(performance.now() - t0)
+    }
+    return xs.sort((a, b) => a - b)[times >> 1]!
+  }
+
   it('run catastrophic-backtracking patterns in linear time', () => {
     const policy = parsePolicy('rules:\n  - match: {tool: t, pattern: "(a+)+$"}\n    deny: true\n  - match: {tool: t}\n    allow: true\n')
-    const params = { s: 'a'.repeat(50_000) + '!' }
-    const started = performance.now()
-    const d = evaluate(policy, { agent_id: 'x', tool: 't', operation: 'o', params })
-    const ms = performance.now() - started
+    const request = { agent_id: 'x', tool: 't', operation: 'o', params: { s: 'a'.repeat(50_000) + '!' } }
     // The JSON text ends with `!"}`, so `(a+)+$` does not match and the allow rule applies.
-    expect(d.rule_index).toBe(1)
-    expect(ms).toBeLessThan(10)
+    expect(evaluate(policy, request).rule_index).toBe(1)
+    expect(medianMs(() => evaluate(policy, request))).toBeLessThan(10)
+    const long = 'a'.repeat(50_000) + '!'
     for (const p of ['(a|aa)+$', '(.*a){20}$', '^(([a-z])+.)+[A-Z]([a-z])+$']) {
       const m = compilePattern(p)
-      const t0 = performance.now()
-      m.test('a'.repeat(50_000) + '!')
-      expect(performance.now() - t0).toBeLessThan(50)
+      expect(medianMs(() => m.test(long), 3), p).toBeLessThan(50)
     }
   })
 

@@ -41,6 +41,14 @@ export function loadYaml(text: string, source?: string): YamlSource {
   } catch (err) {
     throw yamlError(err, source)
   }
+  if (docs.length === 1 && exceedsNodeBudget(docs[0], MAX_EXPANDED_NODES)) {
+    throw new PolicyError('INVALID_DOCUMENT', `The document expands to more than ${MAX_EXPANDED_NODES} values (aliases nested too deeply)`, {
+      path: null,
+      line: 1,
+      column: 1,
+      ...src(source),
+    })
+  }
   if (docs.length !== 1) {
     const message = docs.length === 0 ? 'The document is empty' : 'Expected one YAML document, found several'
     throw new PolicyError('INVALID_DOCUMENT', message, { path: null, line: 1, column: 1, ...src(source) })
@@ -73,6 +81,22 @@ export function loadYaml(text: string, source?: string): YamlSource {
       return off === undefined ? locate(path) : toPos(off)
     },
   }
+}
+
+// Aliases share one JS object, but hashing and validation walk the expanded tree: a few nested aliases
+// ("billion laughs") would make that walk effectively endless, so the expanded size is bounded up front.
+const MAX_EXPANDED_NODES = 1_000_000
+
+function exceedsNodeBudget(root: unknown, budget: number): boolean {
+  let left = budget
+  const stack: unknown[] = [root]
+  while (stack.length > 0) {
+    const v = stack.pop()
+    if (--left < 0) return true
+    if (Array.isArray(v)) for (const x of v) stack.push(x)
+    else if (typeof v === 'object' && v !== null) for (const x of Object.values(v)) stack.push(x)
+  }
+  return false
 }
 
 function src(source: string | undefined): { source?: string } {
