@@ -15,8 +15,12 @@ export interface RunningExample {
   output(): string
 }
 
-export function runExample(script: string, env: Record<string, string>, o: { cwd?: string; timeoutMs?: number } = {}): RunningExample {
-  const child = spawn(process.execPath, [script], {
+export function runExample(
+  script: string,
+  env: Record<string, string>,
+  o: { cwd?: string; timeoutMs?: number; args?: string[] } = {},
+): RunningExample {
+  const child = spawn(process.execPath, [script, ...(o.args ?? [])], {
     cwd: o.cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
