@@ -14,7 +14,7 @@ export type ArgsOf<T extends typeof Command> = Interfaces.InferredArgs<T['args']
 export abstract class BaseCommand<T extends typeof Command> extends Command {
   static override baseFlags = {
     host: Flags.string({ description: 'Gateway host [env: FARAMESH_HOST]', helpGroup: 'GLOBAL' }),
-    port: Flags.integer({ description: 'Gateway port [env: FARAMESH_PORT]', helpGroup: 'GLOBAL', min: 1, max: 65535 }),
+    port: Flags.integer({ description: 'Gateway port [env: FARAMESH_PORT]; for serve, 0 picks a free port', helpGroup: 'GLOBAL', min: 0, max: 65535 }),
     token: Flags.string({ description: 'API token [env: FARAMESH_TOKEN]', helpGroup: 'GLOBAL' }),
     json: Flags.boolean({ description: 'Print machine-readable JSON', helpGroup: 'GLOBAL' }),
     color: Flags.boolean({ description: 'Colour output (default: when a terminal; NO_COLOR turns it off)', allowNo: true, helpGroup: 'GLOBAL' }),

@@ -19,7 +19,10 @@ function words(commands: readonly CompletableCommand[]): { top: string[]; sub: M
     for (const id of [c.id, ...c.aliases]) {
       const parts = id.split(':')
       top.add(parts[0] as string)
-      if (parts.length > 1) sub.set(parts[0] as string, [...(sub.get(parts[0] as string) ?? []), parts.slice(1).join(' ')])
+      if (parts.length > 1) {
+        const topic = parts[0] as string
+        sub.set(topic, [...new Set([...(sub.get(topic) ?? []), parts.slice(1).join(' ')])].sort())
+      }
       flags.set(parts.join(' '), c.flags.map((f) => `--${f}`))
     }
   }

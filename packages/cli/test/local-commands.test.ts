@@ -1,0 +1,139 @@
+// Commands that work on local files: init, doctor, serve in an empty folder, init-docker, completion, build-ui.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { cli, exited, json, start, tempDir, waitForOutput } from './helpers.js'
+
+describe('init && doctor && serve in an empty folder', () => {
+  it('scaffolds, passes the checks and serves the starter policy', async () => {
+    const dir = tempDir()
+    const init = await cli(['init'], { cwd: dir })
+    expect(init.code).toBe(0)
+    expect(init.stdout).toContain('✓ Created starter files:\n  • policies/default.yaml\n  • policies/tests/default.test.yaml\n  • .env.example')
+    expect(existsSync(join(dir, 'policies', 'default.yaml'))).toBe(true)
+
+    const doctor = await cli(['doctor'], { cwd: dir })
+    expect(doctor.code).toBe(0)
+    expect(doctor.stdout).toContain('✓ Policy file exists: policies/default.yaml (6 rules, 1 risk rules)')
+    expect(doctor.stdout).toContain('✓ Database will be created at data/actions.db')
+    expect(doctor.stdout).toContain('! No auth token')
+
+    const serve = start(['serve', '--port', '0', '--log-level', 'silent'], { cwd: dir })
+    const banner = await waitForOutput(serve.stdout, /listening on http:\/\/127\.0\.0\.1:(\d+)/)
+    const port = /127\.0\.0\.1:(\d+)/.exec(banner)?.[1] as string
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/v1/actions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ agent_id: 'a', tool: 'stripe', operation: 'charge', params: { amount: 9000 } }),
+      })
+      expect(((await res.json()) as { status: string }).status).toBe('pending_approval')
+      const list = await cli(['list', '--port', port, '--json'], { cwd: dir })
+      expect(json<Array<{ reason: string }>>(list)[0]?.reason).toMatch(/^Allow other Stripe operations.* \(high risk requires approval\)$/)
+      // The starter tests pass against the starter policy.
+      expect((await cli(['policy', 'test'], { cwd: dir })).code).toBe(0)
+    } finally {
+      serve.kill('SIGTERM')
+    }
+    expect(await exited(serve)).toBe(0)
+    expect(existsSync(join(dir, 'data', 'actions.db'))).toBe(true)
+  })
+
+  it('keeps existing files unless --force, and says so in --json', async () => {
+    const dir = tempDir()
+    await cli(['init'], { cwd: dir })
+    writeFileSync(join(dir, 'policies', 'default.yaml'), 'rules: []\n')
+    const again = json<{ created: string[]; skipped: string[] }>(await cli(['init', '--json'], { cwd: dir }))
+    expect(again.created).toEqual([])
+    expect(again.skipped).toContain('policies/default.yaml')
+    expect(readFileSync(join(dir, 'policies', 'default.yaml'), 'utf8')).toBe('rules: []\n')
+    const forced = json<{ overwritten: string[] }>(await cli(['init', '--force', '--json'], { cwd: dir }))
+    expect(forced.overwritten).toContain('policies/default.yaml')
+  })
+
+  it('doctor fails with exit 13 on a broken policy and bad configuration, listing each problem', async () => {
+    const dir = tempDir()
+    mkdirSync(join(dir, 'policies'))
+    writeFileSync(join(dir, 'policies', 'default.yaml'), 'rules:\n  - match: { tool: shell }\n    allow: true\n    deny: true\n')
+    writeFileSync(join(dir, '.env'), 'FARAMESH_PORT=not-a-port\n')
+    const r = await cli(['doctor', '--no-gateway'], { cwd: dir })
+    expect(r.code).toBe(13)
+    expect(r.stdout).toMatch(/✗ Policy file is invalid: .*default\.yaml:2/)
+    expect(r.stdout).toMatch(/✗ Configuration invalid: FARAMESH_PORT/)
+    expect(r.stderr).toBe('Error: 2 checks failed\n')
+    const j = await cli(['doctor', '--no-gateway', '--json'], { cwd: dir })
+    expect(j.code).toBe(13)
+    const checks = json<{ ok: boolean; checks: Array<{ name: string; status: string }> }>(j)
+    expect(checks.ok).toBe(false)
+    expect(checks.checks.filter((c) => c.status === 'fail').map((c) => c.name).sort()).toEqual(['config', 'policy'])
+  })
+})
+
+describe('init-docker', () => {
+  it('writes a Dockerfile, compose file and .dockerignore that serve the project policies', async () => {
+    const dir = tempDir()
+    const r = await cli(['init-docker'], { cwd: dir })
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('✓ Dockerfile')
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toContain('CMD ["faramesh", "serve"]')
+    expect(readFileSync(join(dir, 'docker-compose.yaml'), 'utf8')).toContain('./policies:/app/policies:ro')
+    expect(json<{ skipped: string[] }>(await cli(['init-docker', '--json'], { cwd: dir })).skipped).toEqual(['Dockerfile', 'docker-compose.yaml', '.dockerignore'])
+  })
+})
+
+describe('completion, help and version', () => {
+  it('prints bash, zsh and fish completion covering commands, topics and flags', async () => {
+    const bash = await cli(['completion', 'bash'])
+    expect(bash.code).toBe(0)
+    expect(bash.stdout).toContain('complete -o default -F _faramesh_complete faramesh')
+    expect(bash.stdout).toMatch(/compgen -W "allow approve build-ui completion curl deny doctor events explain get init init-docker list logs policy policy-diff replay replay-decision serve tail token verify-log"/)
+    expect(bash.stdout).toContain('policy) COMPREPLY=($(compgen -W "diff simulate test"')
+    expect(bash.stdout).toContain('"list") opts="--agent --color --full')
+    expect((await cli(['completion', 'zsh'])).stdout).toContain('bashcompinit')
+    expect((await cli(['completion', 'fish'])).stdout).toContain("complete -c faramesh -n '__fish_seen_subcommand_from simulate' -l since")
+  })
+
+  it('shows examples in --help of every command', async () => {
+    const manifest = JSON.parse(readFileSync(new URL('../oclif.manifest.json', import.meta.url), 'utf8')) as { commands: Record<string, unknown> }
+    const ids = Object.keys(manifest.commands)
+    expect(ids.length).toBeGreaterThanOrEqual(24)
+    for (const id of ids) {
+      const r = await cli([...id.split(':'), '--help'])
+      expect(r.code, id).toBe(0)
+      expect(r.stdout, id).toContain('EXAMPLES')
+      expect(r.stdout, id).toContain('GLOBAL FLAGS')
+    }
+  }, 120_000)
+
+  it('prints the version', async () => {
+    const r = await cli(['--version'])
+    expect(r.stdout).toMatch(/^@faramesh\/cli\/\d+\.\d+\.\d+ /)
+  })
+
+  it('rejects an unknown flag as a usage error (exit 2)', async () => {
+    const r = await cli(['list', '--bogus'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('Nonexistent flag: --bogus')
+  })
+})
+
+describe('build-ui', () => {
+  it('runs the dashboard build script and finds index.html', async () => {
+    const dir = tempDir()
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({ name: 'fake-dashboard', private: true, scripts: { build: `node -e "require('fs').mkdirSync('build',{recursive:true});require('fs').writeFileSync('build/index.html','<h1>ok</h1>')"` } }),
+    )
+    const r = await cli(['build-ui', '--dir', dir, '--runner', 'npm'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain(`✓ UI built: ${join(dir, 'build')}`)
+    expect(readFileSync(join(dir, 'build', 'index.html'), 'utf8')).toBe('<h1>ok</h1>')
+    const dry = json<{ ran: boolean; command: string }>(await cli(['build-ui', '--dir', dir, '--dry-run', '--json']))
+    expect(dry).toMatchObject({ ran: false, command: 'pnpm run build' })
+  })
+
+  it('fails with exit 3 when there is no dashboard', async () => {
+    const r = await cli(['build-ui', '--dir', tempDir()])
+    expect(r.code).toBe(3)
+  })
+})
