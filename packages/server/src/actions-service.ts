@@ -71,7 +71,7 @@ export function createActionsService(deps: ServiceDeps) {
     assertOwn,
 
     decideRequest(body: SubmitBody, route: string): GateDecision {
-      const end = metrics.decisionDuration.startTimer({ route })
+      const end = metrics.decisionTimer(route)
       const d = decide(deps.policy.current(), { ...body, agent_id: agentIdOf(body) })
       end()
       return d

@@ -1,10 +1,11 @@
 // createApp(deps): the gateway as a Hono app. Everything is injected (ledger, policy source, clock, config,
 // logger), so tests drive it with app.request() and the node layer only adds listening and files.
 import { Hono } from 'hono'
-import { cors } from 'hono/cors'
 import { matchedRoutes } from 'hono/route'
 import type { Ledger } from '@faramesh/ledger'
 import { createActionsService, type ActionsService } from './actions-service.js'
+import { corsMiddleware } from './cors.js'
+import { header } from './headers.js'
 import { ANONYMOUS, bearerToken, createAuthenticator, type Authenticator } from './auth.js'
 import { defaultAppConfig, type AppConfig, type GatewayEnv, type RouteDeps } from './app-env.js'
 import { createExecutorRunner, type ExecutorRunner } from './executors/runner.js'
@@ -84,18 +85,17 @@ export function createApp(deps: AppDeps): GatewayApp {
     // The route pattern (not the raw path) keeps label cardinality bounded; middleware routes are method ALL.
     const route = matchedRoutes(c).findLast((r) => r.method !== 'ALL')
     const endpoint = route ? route.path.replace(/:(\w+)/g, '{$1}') : 'unmatched'
-    metrics.requests.inc({ method: c.req.method, endpoint, status: String(c.res.status) })
+    metrics.countRequest(c.req.method, endpoint, c.res.status)
   })
   if (config.enableCors) {
-    const origin = config.corsOrigins.includes('*') ? '*' : config.corsOrigins
-    app.use('*', cors({ origin, exposeHeaders: ['X-Total-Count', 'X-Next-Cursor'], maxAge: 600 }))
+    app.use('*', corsMiddleware({ origins: config.corsOrigins, exposeHeaders: ['X-Total-Count', 'X-Next-Cursor'] }))
   }
   app.use('*', async (c, next) => {
     if (!isProtected(c.req.path)) {
       c.set('principal', ANONYMOUS)
       return next()
     }
-    let token = bearerToken(c.req.header('authorization'))
+    let token = bearerToken(header(c, 'authorization'))
     // Browsers' EventSource cannot send headers: the stream also takes ?token=.
     if (token === undefined && c.req.path === '/v1/events') token = c.req.query('token')
     c.set('principal', auth.authenticate(token))

@@ -2,6 +2,7 @@
 // arrives, so a chunked upload cannot make the server buffer more than the limit.
 import type { Context } from 'hono'
 import { ApiError, validationError } from './errors.js'
+import { header } from './headers.js'
 import { parseStrictJson } from './strict-json.js'
 
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -10,8 +11,14 @@ const tooLarge = (limit: number): ApiError =>
   new ApiError('PAYLOAD_TOO_LARGE', `Request body too large (limit ${limit} bytes)`)
 
 export async function readBodyText(c: Context, limit = MAX_BODY_BYTES): Promise<string> {
-  const declared = c.req.header('content-length')
-  if (declared !== undefined && Number(declared) > limit) throw tooLarge(limit)
+  const declared = header(c, 'content-length')
+  if (declared !== undefined) {
+    if (Number(declared) > limit) throw tooLarge(limit)
+    // With a declared length the runtime reads exactly that much: the fast path (no web stream per request).
+    const buf = new Uint8Array(await c.req.arrayBuffer())
+    if (buf.byteLength > limit) throw tooLarge(limit)
+    return decodeUtf8(buf)
+  }
   const stream = c.req.raw.body
   if (!stream) return ''
   const reader = stream.getReader()
@@ -27,9 +34,14 @@ export async function readBodyText(c: Context, limit = MAX_BODY_BYTES): Promise<
     }
     chunks.push(value)
   }
-  const buf = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
+  return decodeUtf8(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks))
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+function decodeUtf8(buf: Uint8Array): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(buf)
+    return utf8.decode(buf)
   } catch {
     throw validationError([{ loc: ['body'], msg: 'Body is not valid UTF-8', type: 'value_error.unicode' }])
   }

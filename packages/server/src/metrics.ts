@@ -12,6 +12,10 @@ export interface Metrics {
   sseClients: Gauge
   sseDropped: Counter
   ledgerAppend: Histogram<'op'>
+  /** faramesh_requests_total += 1, with the label set's child cached (the hot path of every request). */
+  countRequest(method: string, endpoint: string, status: number): void
+  /** Start a decision-latency timer for a route. */
+  decisionTimer(route: string): () => void
 }
 
 const FAST_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]
@@ -19,7 +23,7 @@ const FAST_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025
 export function createMetrics(): Metrics {
   const registry = new Registry()
   const registers = [registry]
-  return {
+  const m: Omit<Metrics, 'countRequest' | 'decisionTimer'> = {
     registry,
     requests: new Counter({
       name: 'faramesh_requests_total',
@@ -67,6 +71,31 @@ export function createMetrics(): Metrics {
       buckets: FAST_BUCKETS,
       registers,
     }),
+  }
+  // prom-client hashes the label object on every inc(); a bound child per label set skips that.
+  const requestChildren = new Map<string, { inc(): void }>()
+  const decisionChildren = new Map<string, ReturnType<Histogram<'route'>['labels']>>()
+  return {
+    ...m,
+    countRequest(method, endpoint, status) {
+      const key = `${method} ${endpoint} ${status}`
+      let child = requestChildren.get(key)
+      if (!child) {
+        child = m.requests.labels({ method, endpoint, status: String(status) })
+        // Bounded: endpoints are route patterns and methods/statuses are few; unknown paths share 'unmatched'.
+        if (requestChildren.size < 10_000) requestChildren.set(key, child)
+      }
+      child.inc()
+    },
+    decisionTimer(route) {
+      let child = decisionChildren.get(route)
+      if (!child) {
+        child = m.decisionDuration.labels({ route })
+        decisionChildren.set(route, child)
+      }
+      const end = child.startTimer()
+      return () => void end()
+    },
   }
 }
 

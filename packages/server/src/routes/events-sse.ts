@@ -5,6 +5,7 @@ import { stream } from 'hono/streaming'
 import { requirePermission } from '../auth.js'
 import type { GatewayEnv, RouteDeps } from '../app-env.js'
 import { validationError } from '../errors.js'
+import { header } from '../headers.js'
 import type { SseFilter } from '../sse-hub.js'
 import { checkSseQuery } from '../validate.js'
 
@@ -20,7 +21,7 @@ export function sseRoutes(app: Hono<GatewayEnv>, d: RouteDeps): void {
   app.get('/v1/events', async (c) => {
     requirePermission(c.get('principal'), 'stream')
     const q = checkSseQuery(c.req.query())
-    const afterSeq = parseLastEventId(c.req.header('last-event-id'), q.last_event_id)
+    const afterSeq = parseLastEventId(header(c, 'last-event-id'), q.last_event_id)
     const filter: SseFilter = {}
     for (const k of ['action_id', 'agent_id', 'tool', 'status', 'event_type'] as const) {
       const v = q[k]
