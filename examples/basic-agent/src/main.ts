@@ -5,8 +5,9 @@ import { join } from 'node:path'
 import { ExecutionGovernorClient } from '@faramesh/sdk'
 import { executeCommand, PermissionError } from './governed-shell.js'
 
-const commands = process.argv.length > 2
-  ? process.argv.slice(2)
+const args = process.argv.slice(2).filter((a) => a !== '--')
+const commands = args.length
+  ? args
   : ['echo hello from a governed agent', `rm -rf ${join(tmpdir(), 'faramesh-example-victim')}`, 'ls /']
 
 const client = new ExecutionGovernorClient() // FARAMESH_BASE_URL, FARAMESH_TOKEN from the environment
