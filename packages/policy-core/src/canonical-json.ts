@@ -6,6 +6,7 @@ import { PolicyError } from './errors.js'
 // Characters that need work: controls, quote, backslash, and surrogates (which must come in valid pairs).
 // eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
 const NEEDS_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/
+const HIGH_UNITS = /[\ud800-\uffff]/
 const SHORT_ESCAPES: Record<number, string> = { 8: '\\b', 9: '\\t', 10: '\\n', 12: '\\f', 13: '\\r', 34: '\\"', 92: '\\\\' }
 
 /** Canonical JSON text of a JSON value. Throws PolicyError NOT_CANONICALIZABLE for NaN, Infinity, undefined, etc. */
@@ -56,7 +57,9 @@ function writeObject(value: object, stack: object[]): string {
     fail(`Cannot canonicalise an instance of ${(value.constructor as { name?: string } | undefined)?.name ?? 'a class'}`)
   }
   const record = value as Record<string, unknown>
-  const keys = Object.keys(record).sort(compareCodePoints)
+  const keys = Object.keys(record)
+  // UTF-16 order equals code point order unless a key has a unit at or above U+D800; then use the slow comparator.
+  keys.sort(keys.some((k) => HIGH_UNITS.test(k)) ? compareCodePoints : undefined)
   let out = '{'
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string

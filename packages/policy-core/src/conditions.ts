@@ -101,7 +101,7 @@ export function compileConditions(match: Match, pattern: (source: string) => Tex
         break
       case 'method': {
         const lower = (v as string).toLowerCase()
-        add(stringAt('method', key, v as string, (s) => s.length === lower.length && s.toLowerCase() === lower, 'equal (ignoring case)'))
+        add(stringAt('method', key, v as string, (s) => s.toLowerCase() === lower, 'equal (ignoring case)'))
         break
       }
       case 'branch':

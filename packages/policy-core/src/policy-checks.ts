@@ -55,12 +55,24 @@ export function checkMatchPattern(
   }
 }
 
+/** Reports every Infinity/NaN with its path. Paths are only built when the cheap scan finds one. */
 export function findNonFinite(v: unknown, path: string, locator: Locator, out: PolicyIssue[]): void {
+  if (hasNonFinite(v)) collectNonFinite(v, path, locator, out)
+}
+
+function hasNonFinite(v: unknown): boolean {
+  if (typeof v === 'number') return !Number.isFinite(v)
+  if (typeof v !== 'object' || v === null) return false
+  for (const x of Array.isArray(v) ? v : Object.values(v)) if (hasNonFinite(x)) return true
+  return false
+}
+
+function collectNonFinite(v: unknown, path: string, locator: Locator, out: PolicyIssue[]): void {
   if (typeof v === 'number' && !Number.isFinite(v)) {
     out.push(issue(locator, 'INVALID_NUMBER', path, `${path || 'the document'} is ${v}; numbers must be finite`))
   } else if (Array.isArray(v)) {
-    v.forEach((x, i) => findNonFinite(x, joinPath(path, i), locator, out))
+    v.forEach((x, i) => collectNonFinite(x, joinPath(path, i), locator, out))
   } else if (isMap(v)) {
-    for (const [k, x] of Object.entries(v)) findNonFinite(x, joinPath(path, k), locator, out)
+    for (const [k, x] of Object.entries(v)) collectNonFinite(x, joinPath(path, k), locator, out)
   }
 }

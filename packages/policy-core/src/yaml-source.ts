@@ -65,8 +65,11 @@ export function loadYaml(text: string, source?: string): YamlSource {
     }
     return { line: lo + 1, column: offset - (lineStarts[lo] as number) + 1 }
   }
-  const { keys, values } = indexPositions(text, events)
+  // Positions are only needed to report problems, so the path index is built on first use.
+  let index: ReturnType<typeof indexPositions> | undefined
+  const positions = (): ReturnType<typeof indexPositions> => (index ??= indexPositions(text, events))
   const locate = (path: string): SourcePosition | null => {
+    const { keys, values } = positions()
     for (let p: string | null = path; p !== null; p = parentPath(p)) {
       const off = values.get(p) ?? keys.get(p)
       if (off !== undefined) return toPos(off)
@@ -77,7 +80,7 @@ export function loadYaml(text: string, source?: string): YamlSource {
     value: docs[0],
     locate,
     locateKey: (path) => {
-      const off = keys.get(path)
+      const off = positions().keys.get(path)
       return off === undefined ? locate(path) : toPos(off)
     },
   }
