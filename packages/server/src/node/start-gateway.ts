@@ -5,7 +5,7 @@ import { dirname } from 'node:path'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
-import type { Ledger, LedgerOptions } from '@faramesh/ledger'
+import type { Ledger } from '@faramesh/ledger'
 import { createApp, type GatewayApp } from '../app.js'
 import { createAuthenticator } from '../auth.js'
 import { createLogger, type Logger } from '../logger.js'
@@ -38,11 +38,8 @@ async function openLedger(c: GatewayConfig, logger: Logger): Promise<Ledger> {
     const { openSqliteLedger } = await import('@faramesh/ledger/sqlite')
     return openSqliteLedger(c.sqlitePath, opts)
   }
-  // Loaded by name so a SQLite-only install never touches the postgres driver.
-  const spec = '@faramesh/ledger/postgres'
-  const { openPostgresLedger } = (await import(spec)) as {
-    openPostgresLedger: (dsn: string, o: LedgerOptions) => Promise<Ledger>
-  }
+  // Loaded on demand so a SQLite gateway never loads the postgres driver.
+  const { openPostgresLedger } = await import('@faramesh/ledger/postgres')
   // Compose may start us before Postgres accepts connections: retry for a while before giving up.
   const deadline = Date.now() + 30_000
   for (let attempt = 1; ; attempt++) {
