@@ -105,7 +105,7 @@ File format:
       renderTable(
         ['#', 'Case', 'Expected', 'Actual', 'Result'],
         r.cases.map((c, i) => [String(i + 1), c.name, cell(c, 'expected'), cell(c, 'actual'), c.passed ? paint('green', 'PASS') : paint('red', 'FAIL')]),
-        { maxWidths: [undefined, 48, 60, 60, undefined] },
+        { maxWidths: [undefined, 48, 80, 80, undefined] },
       ),
       `${r.passed} passed, ${r.failed} failed`,
       `Rule coverage: ${cov.rules_exercised}/${cov.rules_total} rules exercised` +
