@@ -43,7 +43,9 @@ export function gatewayEnv(extra: Record<string, string>): Record<string, string
     const value = process.env[key]
     if (value !== undefined) env[key] = value
   }
-  return { ...env, ...extra }
+  // DRILLS_NODE_OPTIONS reaches the gateways as NODE_OPTIONS (e.g. --cpu-prof, or --import a hook).
+  const nodeOptions = process.env.DRILLS_NODE_OPTIONS
+  return { ...env, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}), ...extra }
 }
 
 export async function startGatewayProcess(opts: GatewayOptions): Promise<GatewayProcess> {
