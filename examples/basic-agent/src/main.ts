@@ -5,6 +5,12 @@ import { join } from 'node:path'
 import { ExecutionGovernorClient } from '@faramesh/sdk'
 import { executeCommand, PermissionError } from './governed-shell.js'
 
+// One readable line on failure (e.g. "FarameshUnavailableError: Cannot reach Faramesh at ..."), not a stack.
+process.on('uncaughtException', (e) => {
+  console.error(`${e.name}: ${e.message}`)
+  process.exit(1)
+})
+
 const args = process.argv.slice(2).filter((a) => a !== '--')
 const commands = args.length
   ? args

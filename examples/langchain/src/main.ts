@@ -7,6 +7,12 @@ import { getActiveConfig } from '@faramesh/sdk'
 import { runAgent, ScriptedChatModel } from './agent.js'
 import { httpGetTool, shellTool } from './tools.js'
 
+// One readable line on failure (e.g. "FarameshUnavailableError: Cannot reach Faramesh at ..."), not a stack.
+process.on('uncaughtException', (e) => {
+  console.error(`${e.name}: ${e.message}`)
+  process.exit(1)
+})
+
 const base = getActiveConfig().baseUrl // FARAMESH_BASE_URL, else http://127.0.0.1:8000
 const call = (name: string, args: Record<string, unknown>) => JSON.stringify({ call: name, args })
 

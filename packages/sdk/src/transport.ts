@@ -121,10 +121,11 @@ export function createTransport(config: ResolvedConfig): Transport {
       } catch (e) {
         if (o.signal?.aborted) throw o.signal.reason
         // Connection refused: the gateway never saw the request, so even a submit may be sent again.
-        const unsent = (e as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED'
+        const cause = (e as { cause?: { code?: string; message?: string } }).cause
+        const unsent = cause?.code === 'ECONNREFUSED'
         const error = timedOut()
           ? new FarameshTimeoutError(`Request timed out after ${ms}ms: ${where}`, { cause: e })
-          : new FarameshUnavailableError(`Cannot reach Faramesh at ${config.baseUrl} (${where}): ${(e as Error).message}`, { cause: e })
+          : new FarameshUnavailableError(`Cannot reach Faramesh at ${config.baseUrl} (${where}): ${cause?.code ?? cause?.message ?? (e as Error).message}`, { cause: e })
         return { ok: false, status: 0, error, retry: true, unsent }
       }
     })
