@@ -90,7 +90,7 @@ export async function call(
 }
 
 /** Poll until fn returns a truthy value (executors run off the request path). */
-export async function eventually<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 5000): Promise<T> {
+export async function eventually<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
   const end = Date.now() + timeoutMs
   for (;;) {
     const v = await fn()

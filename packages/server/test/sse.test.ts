@@ -96,5 +96,5 @@ describe('SSE /v1/events', () => {
     const text = await t.app.metrics.registry.getSingleMetricAsString('faramesh_sse_dropped_total')
     expect(text).toMatch(/faramesh_sse_dropped_total 1/)
     sock.destroy()
-  })
+  }, 30_000)
 })
