@@ -75,6 +75,13 @@ describe('startGateway', () => {
     await expect(start()).rejects.toMatchObject({ code: 'POLICY_INVALID', message: expect.stringMatching(/default\.yaml:2:\d+.*effect/is) })
   })
 
+  it('starts with a missing policy file denying everything, and says so', async () => {
+    const g = await start({ FARA_POLICY_FILE: 'policies/missing.yaml' })
+    expect((await decide(g)).decision).toBe('deny')
+    expect(await (await fetch(`${g.url}/v1/policy/info`)).json()).toMatchObject({ exists: false, policy_file: 'policies/missing.yaml' })
+    expect(logs.some((l) => l.includes('policy file not found'))).toBe(true)
+  })
+
   it('refuses a non-loopback address without a token unless explicitly allowed', async () => {
     await expect(start({ FARAMESH_HOST: '0.0.0.0' })).rejects.toMatchObject({ message: expect.stringMatching(/FARAMESH_ALLOW_UNAUTHENTICATED=1/) })
     const g = await start({ FARAMESH_HOST: '0.0.0.0', FARAMESH_TOKEN: 's3cret' })
