@@ -2,9 +2,10 @@
 // helpers built on top; everything else in the SDK goes through an instance.
 import type { Action, ActionEvent, ActionRequest, GateDecision, PolicyInfo } from '@faramesh/policy-core'
 import { resolveConfig } from './config.js'
-import { FarameshApprovalTimeoutError, FarameshDeniedError, FarameshPolicyError, FarameshTimeoutError, FarameshValidationError } from './errors.js'
+import { FarameshApprovalTimeoutError, FarameshDeniedError, FarameshPolicyError, FarameshTimeoutError } from './errors.js'
 import { shouldFailOpen, ungovernedAction, ungovernedDecision } from './fail-open.js'
 import { createTransport, type Transport } from './transport.js'
+import { checkId, checkRequest, invalid, isObj } from './validate.js'
 import type {
   CallOptions,
   ClientConfig,
@@ -21,29 +22,8 @@ type Obj = Record<string, unknown>
 export type SubmitSpec = Omit<ActionRequest, 'agent_id'> & { agent_id?: string }
 export type SubmitOptions = CallOptions & { throwOnDeny?: boolean }
 
-const enc = encodeURIComponent
 const DONE = ['succeeded', 'failed', 'denied', 'timeout']
 const UNDECIDED = ['pending_decision', 'pending_approval']
-
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
-/** A validation error raised locally, before any request (so no status code). */
-export const invalid = (message: string) => new FarameshValidationError(message, { statusCode: undefined })
-
-/** Reject malformed requests before they travel: a typed error naming the field, never a crash. */
-export function checkRequest(r: ActionRequest): ActionRequest {
-  const bad = (['agent_id', 'tool', 'operation'] as const).find((k) => typeof r?.[k] !== 'string' || !r[k])
-  if (bad) throw invalid(`${bad} must be a non-empty string`)
-  for (const k of ['params', 'context'] as const) if (r[k] !== undefined && !isObj(r[k])) throw invalid(`${k} must be an object`)
-  return { agent_id: r.agent_id, tool: r.tool, operation: r.operation, params: r.params ?? {}, context: r.context ?? {} }
-}
-
-function checkId(id: unknown): string {
-  if (typeof id !== 'string' || !id) throw invalid('action id must be a non-empty string')
-  return enc(id)
-}
 
 export class CoreClient {
   readonly config: ResolvedConfig

@@ -1,8 +1,9 @@
 // The original SDK's convenience functions, kept so code written against @faramesh/sdk 0.3 runs unchanged.
 import type { Action, ActionRequest, GateDecision } from '@faramesh/policy-core'
-import { checkRequest, invalid, type CoreClient } from './core-client.js'
+import type { CoreClient } from './core-client.js'
 import { DeferredError, DenyError, FarameshBatchError, FarameshDeniedError, FarameshNotFoundError } from './errors.js'
 import type { GovernedAction, ReplayResult } from './types.js'
+import { checkRequest, invalid } from './validate.js'
 
 type Obj = Record<string, any>
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e))
@@ -76,17 +77,17 @@ export async function replayDecision(c: CoreClient, o: { actionId?: string; prov
   else throw invalid('Must provide either actionId or provenanceId')
   const replayed = await c.decide(original)
   const mismatches: string[] = []
-  const same = (k: keyof GateDecision, label = `${k} mismatch`) => {
-    const ok = (original[k as keyof Action] ?? null) === (replayed[k] ?? null)
-    if (!ok) mismatches.push(label)
-    return ok
+  const same = (k: 'outcome' | 'reason_code' | 'request_hash' | 'policy_hash' | 'profile_hash' | 'runtime_version') => {
+    const [a, b] = [original[k] ?? null, replayed[k] ?? null]
+    if (a !== b) mismatches.push(`${k}: ${a} != ${b}`)
+    return a === b
   }
-  same('outcome', `outcome: ${original.outcome} != ${replayed.outcome}`)
-  same('reason_code', `reason_code: ${original.reason_code} != ${replayed.reason_code}`)
+  same('outcome')
+  same('reason_code')
   const requestHashMatch = same('request_hash')
-  const policyHashMatch = same('policy_hash', 'policy_hash mismatch (policy may have changed)')
-  const profileHashMatch = same('profile_hash', 'profile_hash mismatch (profile may have changed)')
-  const runtimeVersionMatch = same('runtime_version', `runtime_version: ${original.runtime_version} != ${replayed.runtime_version}`)
+  const policyHashMatch = same('policy_hash')
+  const profileHashMatch = same('profile_hash')
+  const runtimeVersionMatch = same('runtime_version')
   return {
     success: mismatches.length === 0,
     originalOutcome: original.outcome ?? '',
