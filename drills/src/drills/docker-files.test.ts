@@ -9,17 +9,11 @@ import { layOutImage, type ImageRoot } from '../harness/image-root.js'
 import { parseComposeYaml, resolveCompose, serviceEnv, validateCompose } from '../harness/compose.js'
 import { dockerDir } from '../harness/paths.js'
 import { startGatewayProcess, type GatewayProcess } from '../harness/gateway-process.js'
+import { nonRootUser } from '../harness/users.js'
 
 const run = promisify(execFile)
 const read = (name: string): string => readFileSync(join(dockerDir, name), 'utf8')
 const dockerfile = read('Dockerfile')
-
-async function nonRootUser(): Promise<{ uid: number; gid: number } | undefined> {
-  if (process.getuid?.() !== 0) return undefined
-  const { stdout } = await run('id', ['-u', 'nobody'])
-  const { stdout: gid } = await run('id', ['-g', 'nobody'])
-  return { uid: Number(stdout), gid: Number(gid) }
-}
 
 describe('docker/Dockerfile', () => {
   it('passes dockerfile-utils and dockerfilelint with no findings', () => {
@@ -52,7 +46,7 @@ describe('the image, run as processes', () => {
   let gw: GatewayProcess | undefined
 
   beforeAll(async () => {
-    const owner = await nonRootUser()
+    const owner = nonRootUser()
     image = layOutImage(runtimeStage(dockerfile), owner)
     // The image listens on 0.0.0.0 behind Docker's port mapping; the harness keeps it on loopback.
     gw = await startGatewayProcess({

@@ -79,14 +79,11 @@ it(`recovers from a Postgres restart during ${TOTAL} submits without losing an a
       if (done !== Math.floor(TOTAL * 0.3)) return
       outage = (async () => {
         await pg.stop('fast')
-        let down = { ms: -1, slowestMs: -1 }
-        try {
-          down = await untilAllReady(503, 15_000)
+        // Whatever is seen, Postgres comes back, so the load can finish and a failure be reported.
+        const down = await untilAllReady(503, 15_000).finally(async () => {
           await new Promise((r) => setTimeout(r, 1000))
-        } finally {
-          // Whatever was seen, Postgres comes back, so the load can finish and the failure be reported.
           await pg.start()
-        }
+        })
         return { down, up: await untilAllReady(200, 30_000) }
       })()
       // Awaited after the load; this only keeps an early failure from counting as unhandled.
