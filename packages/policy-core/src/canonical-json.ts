@@ -4,9 +4,6 @@
 import { PolicyError } from './errors.js'
 
 // Characters that need work: controls, quote, backslash, and surrogates (which must come in valid pairs).
-// eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
-const NEEDS_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/
-const HIGH_UNITS = /[\ud800-\uffff]/
 const SHORT_ESCAPES: Record<number, string> = { 8: '\\b', 9: '\\t', 10: '\\n', 12: '\\f', 13: '\\r', 34: '\\"', 92: '\\\\' }
 
 /** Canonical JSON text of a JSON value. Throws PolicyError NOT_CANONICALIZABLE for NaN, Infinity, undefined, etc. */
@@ -19,6 +16,7 @@ function fail(message: string): never {
 }
 
 function write(value: unknown, stack: object[]): string {
+  let out: string
   switch (typeof value) {
     case 'string':
       return quote(value)
@@ -31,12 +29,11 @@ function write(value: unknown, stack: object[]): string {
     case 'object':
       if (value === null) return 'null'
       if (stack.includes(value)) fail('Cannot canonicalise a cyclic structure')
+      // The stack belongs to this one canonicalJson call, so a throw needs no cleanup.
       stack.push(value)
-      try {
-        return Array.isArray(value) ? writeArray(value, stack) : writeObject(value, stack)
-      } finally {
-        stack.pop()
-      }
+      out = Array.isArray(value) ? writeArray(value, stack) : writeObject(value, stack)
+      stack.pop()
+      return out
     default:
       return fail(`Cannot canonicalise a value of type ${typeof value}`)
   }
@@ -59,7 +56,7 @@ function writeObject(value: object, stack: object[]): string {
   const record = value as Record<string, unknown>
   const keys = Object.keys(record)
   // UTF-16 order equals code point order unless a key has a unit at or above U+D800; then use the slow comparator.
-  keys.sort(keys.some((k) => HIGH_UNITS.test(k)) ? compareCodePoints : undefined)
+  if (keys.length > 1) keys.sort(keys.some(hasHighUnit) ? compareCodePoints : undefined)
   let out = '{'
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string
@@ -89,8 +86,22 @@ function shiftUnit(u: number): number {
   return u
 }
 
+function hasHighUnit(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0xd800) return true
+  return false
+}
+
+/** A plain loop beats a regex on the short strings requests are made of, and is still linear on long ones. */
+function needsEscape(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 0x20 || c === 34 || c === 92 || (c >= 0xd800 && c <= 0xdfff)) return true
+  }
+  return false
+}
+
 function quote(s: string): string {
-  if (!NEEDS_ESCAPE.test(s)) return `"${s}"`
+  if (!needsEscape(s)) return `"${s}"`
   let out = '"'
   let start = 0
   for (let i = 0; i < s.length; i++) {

@@ -1,6 +1,7 @@
 // Linear-time pattern matching. Every pattern is compiled by re2js (a load error if RE2 rejects it). Patterns that
-// are only literal alternatives (`rm -rf|shutdown|reboot`, the common case) are then matched with indexOf, which
-// gives the same answer as RE2 and is several times faster; anything else runs on re2js's DFA.
+// are only literal alternatives (`rm -rf|shutdown|reboot`, the common case) are then matched without re2js (indexOf
+// for one literal, a quantifier-free JS RegExp for several), which gives the same answer as RE2 and is several
+// times faster; anything else runs on re2js's DFA.
 import { RE2JS } from 're2js'
 import { PolicyError } from './errors.js'
 
@@ -28,7 +29,10 @@ export function compilePattern(pattern: string): TextMatcher {
       const only = literals[0] as string
       return { source: pattern, engine: 'literal', test: (t) => t.includes(only) }
     }
-    return { source: pattern, engine: 'literal', test: (t) => literals.some((l) => t.includes(l)) }
+    // A JS RegExp of escaped literal alternatives has no quantifiers, so it cannot backtrack catastrophically
+    // (worst case input length × pattern length), and V8 runs it several times faster than one indexOf per literal.
+    const re = new RegExp(literals.map((l) => l.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')).join('|'))
+    return { source: pattern, engine: 'literal', test: (t) => re.test(t) }
   }
   return { source: pattern, engine: 're2', test: (t) => re.test(t) }
 }
