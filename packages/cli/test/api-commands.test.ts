@@ -216,6 +216,28 @@ describe('tail', () => {
   }, 30_000)
 })
 
+describe('tail --action and doctor against a running gateway', () => {
+  it('narrows the stream to one action', async () => {
+    const watched = await gw.submit({ tool: 'shell', operation: 'run', params: { cmd: 'hostname' } })
+    const child = start(['tail', '--action', watched.id.slice(0, 8), '--json', '--count', '1'], { env: gw.env })
+    let out = ''
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()))
+    await waitForOutput(child.stderr, /Streaming actions/)
+    await gw.submit({ tool: 'http', operation: 'get', params: { url: 'https://other.example' } })
+    expect((await run(['approve', watched.id])).code).toBe(0)
+    expect(await exited(child)).toBe(0)
+    expect(JSON.parse(out)).toMatchObject({ action_id: watched.id, event_type: 'approved', data: { status: 'approved' } })
+  }, 30_000)
+
+  it('doctor reports the gateway as reachable', async () => {
+    const r = await run(['doctor', '--json'], { FARA_POLICY_FILE: gw.policyPath, FARA_SQLITE_PATH: gw.dbPath })
+    expect(r.code).toBe(0)
+    const checks = json<{ ok: boolean; checks: Array<{ name: string; status: string; message: string }> }>(r).checks
+    expect(checks.find((c) => c.name === 'gateway')).toEqual({ name: 'gateway', status: 'ok', message: `Gateway answers at ${gw.url}` })
+    expect(checks.find((c) => c.name === 'database')?.message).toMatch(/^Database exists and is writable/)
+  })
+})
+
 describe('replay-decision and verify-log against the gateway', () => {
   it('re-decides a stored action and finds the same hashes and outcome', async () => {
     const r = await run(['replay-decision', allowed.id.slice(0, 8)])

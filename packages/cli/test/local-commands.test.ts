@@ -39,6 +39,34 @@ describe('init && doctor && serve in an empty folder', () => {
     expect(existsSync(join(dir, 'data', 'actions.db'))).toBe(true)
   })
 
+  it('serve --watch reloads an edited policy and keeps the last valid one after a broken edit', async () => {
+    const dir = tempDir()
+    await cli(['init'], { cwd: dir })
+    const serve = start(['serve', '--port', '0', '--watch', '--json', '--log-level', 'silent'], { cwd: dir })
+    const first = JSON.parse((await waitForOutput(serve.stdout, /\n/)).trim()) as { url: string; hot_reload: boolean }
+    expect(first.hot_reload).toBe(true)
+    const info = async () => ((await (await fetch(`${first.url}/v1/policy/info`)).json()) as { policy_hash: string }).policy_hash
+    const waitForHash = async (pred: (h: string) => boolean) => {
+      for (let i = 0; i < 100; i++) {
+        const h = await info()
+        if (pred(h)) return h
+        await new Promise((r) => setTimeout(r, 100))
+      }
+      throw new Error('policy was not reloaded')
+    }
+    try {
+      const before = await info()
+      writeFileSync(join(dir, 'policies', 'default.yaml'), 'rules:\n  - match: { tool: "*" }\n    deny: true\n')
+      const after = await waitForHash((h) => h !== before)
+      writeFileSync(join(dir, 'policies', 'default.yaml'), 'rules: [ broken\n')
+      await new Promise((r) => setTimeout(r, 1500))
+      expect(await info()).toBe(after)
+    } finally {
+      serve.kill('SIGTERM')
+    }
+    expect(await exited(serve)).toBe(0)
+  })
+
   it('keeps existing files unless --force, and says so in --json', async () => {
     const dir = tempDir()
     await cli(['init'], { cwd: dir })

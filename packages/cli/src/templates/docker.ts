@@ -8,7 +8,7 @@ ENV NODE_ENV=production \\
   FARA_DB_BACKEND=sqlite \\
   FARA_SQLITE_PATH=/app/data/actions.db \\
   FARA_POLICY_FILE=/app/policies/default.yaml
-RUN npm install -g @faramesh/cli better-sqlite3 && npm cache clean --force
+RUN npm install -g @faramesh/cli && npm cache clean --force
 WORKDIR /app
 COPY policies ./policies
 RUN mkdir -p /app/data && chown node:node /app/data
