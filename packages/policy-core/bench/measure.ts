@@ -1,5 +1,5 @@
-// Median time per call: many rounds of a fixed batch, each round timed as a whole (a single call is below the
-// clock's resolution), and the median round reported so a GC pause or a noisy neighbour does not move it.
+// Median time per call: many rounds of a fixed batch, each round timed as a whole (a single call is too short to
+// time alone), and the median round reported so a GC pause or a preempted round does not move it.
 
 export interface Measurement {
   medianNs: number
