@@ -39,7 +39,11 @@ function imageFor(): ImageRoot {
 /** Runs the demo agent service for a few iterations; resolves with its output once it exits 0. */
 async function runDemoAgent(compose: ComposeFile, image: ImageRoot, gatewayUrl: string): Promise<string> {
   const svc = compose.services['demo-agent']!
-  const env: Record<string, string> = { ...containerEnv(image, svc), DEMO_ITERATIONS: '5', DEMO_INTERVAL_MS: '0' }
+  const env: Record<string, string> = {
+    ...containerEnv(image, svc),
+    DEMO_ITERATIONS: '5',
+    DEMO_INTERVAL_MS: '0',
+  }
   expect(env.FARAMESH_BASE_URL).toBe('http://faramesh:8000')
   env.FARAMESH_BASE_URL = gatewayUrl
   const [cmd, ...args] = svc.command!.map((p) => image.map(p))
@@ -106,7 +110,12 @@ describe('compose.sqlite.yaml as processes: the seed demo', () => {
     const image = imageFor()
     const env = containerEnv(image, compose.services.faramesh!)
     expect(env.FARAMESH_DEMO).toBe('1')
-    const gw = await startGatewayProcess({ command: image.cmd, cwd: image.appDir, env, ...(nonRootUser() ?? {}) })
+    const gw = await startGatewayProcess({
+      command: image.cmd,
+      cwd: image.appDir,
+      env,
+      ...(nonRootUser() ?? {}),
+    })
     cleanups.push(() => gw.stop())
     const seeded = (await (await fetch(`${gw.url}/v1/actions?limit=100`)).json()) as Action[]
     expect(seeded.length).toBeGreaterThan(0)

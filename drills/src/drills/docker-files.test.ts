@@ -36,7 +36,9 @@ describe('docker/Dockerfile', () => {
     expect(rt.healthcheck?.cmd).toEqual(['node', '/app/healthcheck.mjs'])
     expect(read('healthcheck.mjs')).toContain('/ready')
     expect(rt.env.FARAMESH_UI_DIR).toBe('/app/ui')
-    expect(rt.copies.some((c) => c.sources.includes('/src/apps/dashboard/build') && c.dest === './ui')).toBe(true)
+    expect(rt.copies.some((c) => c.sources.includes('/src/apps/dashboard/build') && c.dest === './ui')).toBe(
+      true,
+    )
     expect(rt.volumes).toEqual(['/app/data'])
   })
 })
@@ -72,7 +74,9 @@ describe('the image, run as processes', () => {
 
   it('fails HEALTHCHECK when nothing answers', async () => {
     const [, ...args] = image.healthcheck
-    await expect(run(process.execPath, args, { env: { FARAMESH_PORT: '1' } })).rejects.toMatchObject({ code: 1 })
+    await expect(run(process.execPath, args, { env: { FARAMESH_PORT: '1' } })).rejects.toMatchObject({
+      code: 1,
+    })
   })
 
   it('serves the built-in dashboard at / and writes only under /app/data', async () => {
@@ -100,12 +104,17 @@ describe('docker/compose*.yaml', () => {
   })
 
   it('compose.yaml has Postgres with a volume, the gateway after a healthy Postgres, and a demo agent', () => {
-    const c = resolveCompose(read('compose.yaml'), 'compose.yaml', { FARAMESH_TOKEN: 't', POSTGRES_PASSWORD: 'p' })
+    const c = resolveCompose(read('compose.yaml'), 'compose.yaml', {
+      FARAMESH_TOKEN: 't',
+      POSTGRES_PASSWORD: 'p',
+    })
     expect(Object.keys(c.services).sort()).toEqual(['demo-agent', 'faramesh', 'postgres'])
     expect(c.services.postgres!.volumes).toContain('pgdata:/var/lib/postgresql/data')
     expect(c.volumes).toHaveProperty('pgdata')
     expect(c.services.faramesh!.depends_on).toEqual({ postgres: { condition: 'service_healthy' } })
-    expect(serviceEnv(c.services.faramesh!).FARA_POSTGRES_DSN).toBe('postgres://faramesh:p@postgres:5432/faramesh')
+    expect(serviceEnv(c.services.faramesh!).FARA_POSTGRES_DSN).toBe(
+      'postgres://faramesh:p@postgres:5432/faramesh',
+    )
     expect(c.services['demo-agent']!.depends_on).toEqual({ faramesh: { condition: 'service_healthy' } })
   })
 

@@ -52,7 +52,10 @@ describe(`kill -9 during ${TOTAL} submits`, () => {
     const audit = await auditStore({ sqlite: ws.sqlitePath }, load.acked)
     expect(audit.missing).toEqual([])
     expect(audit.verify).toMatchObject({ ok: true })
-    console.log(`sqlite kill -9: ${load.acked.length}/${TOTAL} acknowledged, ${audit.actions} stored, failures`, load.failures)
+    console.log(
+      `sqlite kill -9: ${load.acked.length}/${TOTAL} acknowledged, ${audit.actions} stored, failures`,
+      load.failures,
+    )
   })
 
   it('Postgres, three gateways: one is killed -9, the others carry on, nothing acknowledged is lost', async () => {
@@ -89,6 +92,9 @@ describe(`kill -9 during ${TOTAL} submits`, () => {
     const audit = await auditStore({ postgres: fleet.dsn, signingKeyPath: fleet.signingKeyPath }, load.acked)
     expect(audit.missing).toEqual([])
     expect(audit.verify).toMatchObject({ ok: true })
-    console.log(`postgres kill -9: ${load.acked.length}/${TOTAL} acknowledged, ${audit.actions} stored, failures`, load.failures)
+    console.log(
+      `postgres kill -9: ${load.acked.length}/${TOTAL} acknowledged, ${audit.actions} stored, failures`,
+      load.failures,
+    )
   })
 })

@@ -12,7 +12,11 @@ let fleet: Fleet
 const acked: string[] = []
 
 async function submit(url: string, body: Record<string, unknown>): Promise<Action> {
-  const res = await fetch(`${url}/v1/actions`, { method: 'POST', headers: authHeaders, body: JSON.stringify(body) })
+  const res = await fetch(`${url}/v1/actions`, {
+    method: 'POST',
+    headers: authHeaders,
+    body: JSON.stringify(body),
+  })
   expect(res.status).toBe(200)
   const action = (await res.json()) as Action
   acked.push(action.id)
@@ -48,8 +52,18 @@ describe('three gateways on one Postgres', () => {
     const [g0, g1, g2] = fleet.gateways
     const sse = await openSse(g0!.url)
     try {
-      const a1 = await submit(g1!.url, { agent_id: 'sse', tool: 'drill', operation: 'write', params: { via: 1 } })
-      const a2 = await submit(g2!.url, { agent_id: 'sse', tool: 'payment', operation: 'refund', params: { amount: 5 } })
+      const a1 = await submit(g1!.url, {
+        agent_id: 'sse',
+        tool: 'drill',
+        operation: 'write',
+        params: { via: 1 },
+      })
+      const a2 = await submit(g2!.url, {
+        agent_id: 'sse',
+        tool: 'payment',
+        operation: 'refund',
+        params: { amount: 5 },
+      })
       const seen = (id: string, type: string) => (frames: typeof sse.frames) =>
         frames.some((f) => f.action_id === id && f.event_type === type)
       await sse.waitFor((f) => seen(a1.id, 'created')(f) && seen(a1.id, 'decision_made')(f), 10_000)
@@ -66,7 +80,12 @@ describe('three gateways on one Postgres', () => {
 
   it('gives one winner when approvals race across the three processes', async () => {
     const urls = fleet.gateways.map((g) => g.url)
-    const action = await submit(urls[0]!, { agent_id: 'racer', tool: 'payment', operation: 'refund', params: { amount: 99 } })
+    const action = await submit(urls[0]!, {
+      agent_id: 'racer',
+      tool: 'payment',
+      operation: 'refund',
+      params: { amount: 99 },
+    })
     expect(action.status).toBe('pending_approval')
     const token = action.approval_token
     expect(typeof token).toBe('string')
@@ -82,11 +101,15 @@ describe('three gateways on one Postgres', () => {
     const statuses = answers.map((r) => r.status)
     expect(statuses.filter((s) => s === 200)).toHaveLength(1)
     for (const s of statuses) expect([200, 403, 409]).toContain(s)
-    const events = (await (await fetch(`${urls[1]}/v1/actions/${action.id}/events`, { headers: authHeaders })).json()) as Array<{
+    const events = (await (
+      await fetch(`${urls[1]}/v1/actions/${action.id}/events`, { headers: authHeaders })
+    ).json()) as Array<{
       event_type: string
     }>
     expect(events.filter((e) => e.event_type === 'approved' || e.event_type === 'denied')).toHaveLength(1)
-    const final = (await (await fetch(`${urls[2]}/v1/actions/${action.id}`, { headers: authHeaders })).json()) as Action
+    const final = (await (
+      await fetch(`${urls[2]}/v1/actions/${action.id}`, { headers: authHeaders })
+    ).json()) as Action
     expect(['approved', 'denied']).toContain(final.status)
   })
 

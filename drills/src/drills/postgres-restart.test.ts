@@ -57,7 +57,9 @@ async function untilAllReady(status: number, timeoutMs: number): Promise<{ ms: n
     if (seen.size === fleet.gateways.length) return { ms: Date.now() - started, slowestMs }
     if (Date.now() - started > timeoutMs) {
       const last = answers.map((a) => a.status).join(', ')
-      throw new Error(`/ready did not answer ${status} on every gateway within ${timeoutMs} ms (last: ${last})`)
+      throw new Error(
+        `/ready did not answer ${status} on every gateway within ${timeoutMs} ms (last: ${last})`,
+      )
     }
     await new Promise((r) => setTimeout(r, 100))
   }
@@ -67,7 +69,8 @@ it(`recovers from a Postgres restart during ${TOTAL} submits without losing an a
   pg = await startPostgresCluster()
   fleet = await startFleet(pg, 2)
   const pids = fleet.gateways.map((g) => g.pid)
-  let outage: Promise<{ down: { ms: number; slowestMs: number }; up: { ms: number; slowestMs: number } }> | undefined
+  let outage:
+    Promise<{ down: { ms: number; slowestMs: number }; up: { ms: number; slowestMs: number } }> | undefined
   const load = await submitLoad({
     urls: fleet.gateways.map((g) => g.url),
     total: TOTAL,
@@ -111,7 +114,10 @@ it(`recovers from a Postgres restart during ${TOTAL} submits without losing an a
   expect(after.acked).toHaveLength(20)
   for (const g of fleet.gateways) expect(await verifyViaApi(g.url)).toMatchObject({ ok: true })
   await fleet.stopAll()
-  const audit = await auditStore({ postgres: fleet.dsn, signingKeyPath: fleet.signingKeyPath }, [...load.acked, ...after.acked])
+  const audit = await auditStore({ postgres: fleet.dsn, signingKeyPath: fleet.signingKeyPath }, [
+    ...load.acked,
+    ...after.acked,
+  ])
   expect(audit.missing).toEqual([])
   expect(audit.verify).toMatchObject({ ok: true })
   console.log(

@@ -18,7 +18,13 @@ afterAll(async () => {
 })
 
 const submits = (gw: GatewayProcess, total: number, run: string): Promise<LoadResult> =>
-  submitLoad({ urls: [gw.url], total, concurrency: 4, token: DRILL_TOKEN, request: (i) => drillRequest(i, run) })
+  submitLoad({
+    urls: [gw.url],
+    total,
+    concurrency: 4,
+    token: DRILL_TOKEN,
+    request: (i) => drillRequest(i, run),
+  })
 
 /** Reads that must keep working while writes cannot. */
 async function expectReadsWork(gw: GatewayProcess, knownId: string): Promise<void> {
@@ -67,7 +73,6 @@ describe.skipIf(!canMountTmpfs())('SQLite on a tmpfs that fills up', () => {
     expect(audit.missing).toEqual([])
     expect(audit.verify).toMatchObject({ ok: true })
   })
-
 })
 
 describe.skipIf(!canMountExt4())('SQLite on an ext4 disk that the kernel turns read-only', () => {

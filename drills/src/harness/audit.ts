@@ -4,7 +4,8 @@
 import { verifyNdjson, type Ledger, type VerifyResult } from '@faramesh/ledger'
 import { DRILL_TOKEN } from './workspace.js'
 
-export type StoreTarget = { sqlite: string; signingKeyPath?: string } | { postgres: string; signingKeyPath: string }
+export type StoreTarget =
+  { sqlite: string; signingKeyPath?: string } | { postgres: string; signingKeyPath: string }
 
 export interface StoreAudit {
   /** Acknowledged ids that the store does not have. */
@@ -17,7 +18,10 @@ export async function openStore(target: StoreTarget): Promise<Ledger> {
   // Each dialect loads only its own driver.
   if ('sqlite' in target) {
     const { openSqliteLedger } = await import('@faramesh/ledger/sqlite')
-    return openSqliteLedger(target.sqlite, target.signingKeyPath ? { signingKeyPath: target.signingKeyPath } : {})
+    return openSqliteLedger(
+      target.sqlite,
+      target.signingKeyPath ? { signingKeyPath: target.signingKeyPath } : {},
+    )
   }
   const { openPostgresLedger } = await import('@faramesh/ledger/postgres')
   return openPostgresLedger(target.postgres, { signingKeyPath: target.signingKeyPath })
@@ -48,7 +52,9 @@ export async function auditStore(target: StoreTarget, acked: readonly string[]):
 /** `verify-log` against a running gateway: export the chain over HTTP and verify it offline. */
 export async function verifyViaApi(url: string): Promise<VerifyResult> {
   const headers = { authorization: `Bearer ${DRILL_TOKEN}` }
-  const key = (await (await fetch(`${url}/v1/ledger/public-key`, { headers })).json()) as { public_key_pem: string }
+  const key = (await (await fetch(`${url}/v1/ledger/public-key`, { headers })).json()) as {
+    public_key_pem: string
+  }
   const res = await fetch(`${url}/v1/ledger/export`, { headers })
   if (!res.ok) throw new Error(`GET /v1/ledger/export → ${res.status}`)
   return verifyNdjson(await res.text(), key.public_key_pem)

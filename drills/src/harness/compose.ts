@@ -34,7 +34,9 @@ export function parseComposeYaml(text: string, source: string): unknown {
   try {
     return load(text)
   } catch (err) {
-    throw new DrillError('BAD_FILE', `${source}: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+    throw new DrillError('BAD_FILE', `${source}: ${err instanceof Error ? err.message : String(err)}`, {
+      cause: err,
+    })
   }
 }
 
@@ -60,10 +62,13 @@ export function validateCompose(doc: unknown): string[] {
   )
   const check = compiled
   if (check(doc)) return []
-  return (check.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`)
+  return (check.errors ?? []).map(
+    (e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`,
+  )
 }
 
-const VAR = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])((?:[^{}]|\{[^{}]*\})*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g
+const VAR =
+  /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])((?:[^{}]|\{[^{}]*\})*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g
 
 /** Compose's variable interpolation over one string (`$$` is a literal `$`). */
 export function interpolate(value: string, vars: Record<string, string | undefined>): string {
@@ -91,7 +96,11 @@ function interpolateDeep(node: unknown, vars: Record<string, string | undefined>
 }
 
 /** The compose file as `docker compose config` would resolve it with these variables. */
-export function resolveCompose(text: string, source: string, vars: Record<string, string | undefined>): ComposeFile {
+export function resolveCompose(
+  text: string,
+  source: string,
+  vars: Record<string, string | undefined>,
+): ComposeFile {
   return interpolateDeep(parseComposeYaml(text, source), vars) as ComposeFile
 }
 

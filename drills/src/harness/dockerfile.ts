@@ -8,7 +8,10 @@ import { DrillError } from './errors.js'
 const require = createRequire(import.meta.url)
 // dockerfilelint is CommonJS with no ESM entry.
 const dockerfilelint = require('dockerfilelint') as {
-  run(configPath: string, content: string): Array<{ title: string; description: string; line: number; rule: string }>
+  run(
+    configPath: string,
+    content: string,
+  ): Array<{ title: string; description: string; line: number; rule: string }>
 }
 
 export interface LintProblem {
@@ -58,7 +61,10 @@ function jsonArray(ins: Instruction, what: string): string[] {
   } catch {
     // fall through to the error below
   }
-  throw new DrillError('BAD_FILE', `${what} on line ${ins.getRange().start.line + 1} is not an exec-form JSON array`)
+  throw new DrillError(
+    'BAD_FILE',
+    `${what} on line ${ins.getRange().start.line + 1} is not an exec-form JSON array`,
+  )
 }
 
 function flagsOf(ins: Instruction): Record<string, string> {
@@ -74,8 +80,19 @@ export function parseStages(text: string): Stage[] {
     const keyword = ins.getKeyword()
     const args = ins.getArguments().map((a) => a.getValue())
     if (keyword === 'FROM') {
-      stage = { name: args[2] ?? null, image: args[0] ?? '', env: {}, workdir: null, user: null, copies: [],
-        runs: [], exposes: [], volumes: [], cmd: null, healthcheck: null }
+      stage = {
+        name: args[2] ?? null,
+        image: args[0] ?? '',
+        env: {},
+        workdir: null,
+        user: null,
+        copies: [],
+        runs: [],
+        exposes: [],
+        volumes: [],
+        cmd: null,
+        healthcheck: null,
+      }
       stages.push(stage)
       continue
     }

@@ -26,7 +26,11 @@ export function writeSigningKey(dir: string): string {
 
 let dbCounter = 0
 
-export async function startFleet(pg: PostgresCluster, count: number, extraEnv: Record<string, string> = {}): Promise<Fleet> {
+export async function startFleet(
+  pg: PostgresCluster,
+  count: number,
+  extraEnv: Record<string, string> = {},
+): Promise<Fleet> {
   const ws = makeWorkspace('faramesh-fleet-')
   const dsn = await pg.createDatabase(`drill_${process.pid}_${++dbCounter}`)
   const signingKeyPath = writeSigningKey(ws.dir)

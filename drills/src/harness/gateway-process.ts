@@ -85,7 +85,8 @@ export async function startGatewayProcess(opts: GatewayOptions): Promise<Gateway
       } catch {
         // not listening yet
       }
-      if (Date.now() > deadline) throw new DrillError('NOT_READY', `${url}${path} after ${timeoutMs} ms:\n${out}`)
+      if (Date.now() > deadline)
+        throw new DrillError('NOT_READY', `${url}${path} after ${timeoutMs} ms:\n${out}`)
       await new Promise((r) => setTimeout(r, 50))
     }
   }

@@ -35,7 +35,8 @@ export function layOutImage(stage: Stage, owner?: { uid: number; gid: number }):
   chmodSync(root, 0o755)
   const appDir = join(root, 'app')
   mkdirSync(appDir, { recursive: true })
-  const map = (p: string): string => (p === workdir || p.startsWith(workdir + '/') ? appDir + p.slice(workdir.length) : p)
+  const map = (p: string): string =>
+    p === workdir || p.startsWith(workdir + '/') ? appDir + p.slice(workdir.length) : p
 
   for (const copy of stage.copies) {
     const destInImage = posix.isAbsolute(copy.dest) ? copy.dest : posix.join(workdir, copy.dest)
@@ -44,7 +45,8 @@ export function layOutImage(stage: Stage, owner?: { uid: number; gid: number }):
       if (!existsSync(from)) throw new DrillError('NOT_BUILT', `COPY source ${src} → ${from} does not exist`)
       const into = copy.dest.endsWith('/') || copy.sources.length > 1
       const target = map(into ? posix.join(destInImage, basename(src)) : destInImage)
-      if (target === appDir) throw new DrillError('BAD_FILE', `COPY ${src} over the whole WORKDIR is not supported`)
+      if (target === appDir)
+        throw new DrillError('BAD_FILE', `COPY ${src} over the whole WORKDIR is not supported`)
       symlinkSync(from, target)
     }
   }

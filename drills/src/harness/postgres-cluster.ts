@@ -23,6 +23,8 @@ export interface PostgresCluster {
   stop(mode?: 'smart' | 'fast' | 'immediate'): Promise<void>
   destroy(): Promise<void>
   log(): string
+  /** The postmaster's pid while running (its children are the backends). */
+  postmasterPid(): number | null
 }
 
 function binDir(): string {
@@ -96,6 +98,10 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
       rmSync(dir, { recursive: true, force: true })
     },
     log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
+    postmasterPid() {
+      const file = join(data, 'postmaster.pid')
+      return existsSync(file) ? Number(readFileSync(file, 'utf8').split('\n')[0]) : null
+    },
   }
   await cluster.start()
   return cluster
