@@ -38,6 +38,8 @@ export interface AppDeps {
 
 export type GatewayApp = Hono<GatewayEnv> & {
   readonly service: ActionsService
+  readonly auth: Authenticator
+  readonly logger: Logger
   readonly metrics: Metrics
   readonly hub: SseHub
   readonly runner: ExecutorRunner
@@ -120,6 +122,8 @@ export function createApp(deps: AppDeps): GatewayApp {
 
   return Object.assign(app, {
     service,
+    auth,
+    logger,
     metrics,
     hub,
     runner,

@@ -39,7 +39,7 @@ export async function readBodyText(c: Context, limit = MAX_BODY_BYTES): Promise<
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
-function decodeUtf8(buf: Uint8Array): string {
+export function decodeUtf8(buf: Uint8Array): string {
   try {
     return utf8.decode(buf)
   } catch {
@@ -49,7 +49,11 @@ function decodeUtf8(buf: Uint8Array): string {
 
 /** Parse the body as strict JSON. An empty body is `undefined` when `optional`, else a 422. */
 export async function readJsonBody(c: Context, opts: { optional?: boolean } = {}): Promise<unknown> {
-  const text = await readBodyText(c)
+  return jsonOfText(await readBodyText(c), opts)
+}
+
+/** Body text → strict JSON; an empty body is `undefined` when `optional`, else a 422. */
+export function jsonOfText(text: string, opts: { optional?: boolean } = {}): unknown {
   if (text.trim() === '') {
     if (opts.optional) return undefined
     throw validationError([{ loc: ['body'], msg: 'field required', type: 'value_error.missing' }])

@@ -18,30 +18,40 @@ const LEDGER_STATUS: Record<string, [number, string]> = {
   INVALID_INPUT: [422, 'The value cannot be stored'],
 }
 
-export function errorResponse(err: unknown, c: Context, logger: Logger, metrics: Metrics): Response {
+export interface ErrorPayload {
+  status: number
+  body: { detail: unknown; error_type?: string }
+  headers?: Record<string, string>
+}
+
+/** Status, body and headers for any thrown value (also used by the node fast lane, so both answer alike). */
+export function errorPayload(err: unknown, logger: Logger, metrics: Metrics, path: string): ErrorPayload {
   if (err instanceof ApiError) {
     metrics.errors.inc({ error_type: err.code })
     const detail = err.code === 'VALIDATION' && err.issues ? err.issues : err.message
-    const res = c.json({ detail }, err.status as 400)
-    if (err.code === 'UNAUTHORIZED') res.headers.set('WWW-Authenticate', 'Bearer')
-    return res
+    return { status: err.status, body: { detail }, ...(err.code === 'UNAUTHORIZED' ? { headers: { 'WWW-Authenticate': 'Bearer' } } : {}) }
   }
   if (err instanceof LedgerError) {
     metrics.errors.inc({ error_type: `LEDGER_${err.code}` })
     const [status, detail] = LEDGER_STATUS[err.code] ?? [500, 'Internal server error']
     if (status >= 500) logger.warn('ledger error', { code: err.code, error: err.message })
-    return c.json({ detail }, status as 400)
+    return { status, body: { detail } }
   }
   if (err instanceof PolicyError) {
     metrics.errors.inc({ error_type: `POLICY_${err.code}` })
-    return c.json({ detail: err.message }, 422)
+    return { status: 422, body: { detail: err.message } }
   }
   if (err instanceof HTTPException) {
     metrics.errors.inc({ error_type: `HTTP_${err.status}` })
-    return c.json({ detail: err.message || 'Request failed' }, err.status)
+    return { status: err.status, body: { detail: err.message || 'Request failed' } }
   }
   const type = err instanceof Error ? err.constructor.name : typeof err
   metrics.errors.inc({ error_type: type })
-  logger.error('unhandled error', { error: err instanceof Error ? err.stack : String(err), path: c.req.path })
-  return c.json({ detail: 'Internal server error', error_type: type }, 500)
+  logger.error('unhandled error', { error: err instanceof Error ? err.stack : String(err), path })
+  return { status: 500, body: { detail: 'Internal server error', error_type: type } }
+}
+
+export function errorResponse(err: unknown, c: Context, logger: Logger, metrics: Metrics): Response {
+  const p = errorPayload(err, logger, metrics, c.req.path)
+  return c.json(p.body, p.status as 400, p.headers)
 }

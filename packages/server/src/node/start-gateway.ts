@@ -2,9 +2,9 @@
 // down gracefully (stop accepting, end streams, drain, finish executors, close the ledger).
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import type { Server } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { serve } from '@hono/node-server'
+import { getRequestListener } from '@hono/node-server'
 import type { Ledger } from '@faramesh/ledger'
 import { createApp, type GatewayApp } from '../app.js'
 import { createAuthenticator } from '../auth.js'
@@ -12,6 +12,7 @@ import { createLogger, type Logger } from '../logger.js'
 import { createMetrics } from '../metrics.js'
 import { assertSafeBinding, type GatewayConfig } from './config.js'
 import { seedDemo } from './demo-seed.js'
+import { createFastLane } from './fast-lane.js'
 import { openFilePolicySource } from './policy-files.js'
 import { serveUi } from './static-ui.js'
 
@@ -54,11 +55,14 @@ async function openLedger(c: GatewayConfig, logger: Logger): Promise<Ledger> {
 }
 
 function listen(app: GatewayApp, c: GatewayConfig): Promise<{ server: Server; port: number }> {
+  const toApp = getRequestListener(app.fetch)
+  const fast = createFastLane(app)
+  const server = createServer((req, res) => {
+    if (!fast(req, res)) void toApp(req, res)
+  })
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port: c.port, hostname: c.host }, (info: AddressInfo) =>
-      resolve({ server, port: info.port }),
-    ) as Server
     server.once('error', reject)
+    server.listen(c.port, c.host, () => resolve({ server, port: (server.address() as AddressInfo).port }))
   })
 }
 

@@ -1,23 +1,18 @@
 // Submit, list, get and the event timeline of actions (CONTRACT.md § Endpoints).
 import type { Hono } from 'hono'
 import type { ListFilter } from '@faramesh/ledger'
-import { requirePermission, can, seesApprovalTokens } from '../auth.js'
+import { requirePermission, can } from '../auth.js'
 import { toApiAction } from '../action-view.js'
 import type { GatewayEnv, RouteDeps } from '../app-env.js'
-import { readJsonBody } from '../body.js'
-import { checkListQuery, checkSubmit } from '../validate.js'
+import { readBodyText } from '../body.js'
+import { submitOp } from '../submit-ops.js'
+import { checkListQuery } from '../validate.js'
 
 // An agent's list is filtered to what it submitted; this bounds how far we scan for its page.
 const AGENT_SCAN_LIMIT = 5000
 
 export function actionRoutes(app: Hono<GatewayEnv>, d: RouteDeps): void {
-  app.post('/v1/actions', async (c) => {
-    const p = c.get('principal')
-    requirePermission(p, 'submit')
-    const body = checkSubmit(await readJsonBody(c))
-    const { action, token } = await d.service.submit(p, body)
-    return c.json(toApiAction(action, { approvalToken: seesApprovalTokens(p) ? token : null }))
-  })
+  app.post('/v1/actions', async (c) => c.json(await submitOp(d.service, c.get('principal'), await readBodyText(c))))
 
   app.get('/v1/actions', async (c) => {
     const p = c.get('principal')

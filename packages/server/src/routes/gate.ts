@@ -2,18 +2,15 @@
 import type { Hono } from 'hono'
 import { requirePermission } from '../auth.js'
 import type { GatewayEnv, RouteDeps } from '../app-env.js'
-import { readJsonBody } from '../body.js'
+import { readBodyText, readJsonBody } from '../body.js'
+import { gateDecideOp } from '../submit-ops.js'
 import { checkSubmit } from '../validate.js'
 import { PLAYGROUND_HTML } from './playground-html.js'
 
 const STATUS = { allow: 'allowed', deny: 'denied', require_approval: 'pending_approval' } as const
 
 export function gateRoutes(app: Hono<GatewayEnv>, d: RouteDeps): void {
-  app.post('/v1/gate/decide', async (c) => {
-    requirePermission(c.get('principal'), 'decide')
-    const body = checkSubmit(await readJsonBody(c))
-    return c.json(d.service.decideRequest(body, '/v1/gate/decide'))
-  })
+  app.post('/v1/gate/decide', async (c) => c.json(gateDecideOp(d.service, c.get('principal'), await readBodyText(c))))
 
   app.get('/playground', (c) => c.html(PLAYGROUND_HTML))
 

@@ -1,0 +1,98 @@
+// The node fast lane must answer exactly like the Hono routes: same statuses, same bodies, same auth and metrics.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import fc from 'fast-check'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../src/node/config.js'
+import { startGateway, type GatewayHandle } from '../src/node/start-gateway.js'
+import { silentLogger } from '../src/logger.js'
+import { hashToken } from '../src/tokens-file.js'
+import { POLICY } from './helpers.js'
+
+let dir: string
+let gw: GatewayHandle
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'faramesh-fast-'))
+  mkdirSync(join(dir, 'policies'))
+  writeFileSync(join(dir, 'policies', 'default.yaml'), POLICY)
+  writeFileSync(
+    join(dir, 'tokens.json'),
+    JSON.stringify({
+      version: 1,
+      tokens: [
+        { name: 'bot', role: 'agent', sha256: hashToken('agent-tok') },
+        { name: 'alice', role: 'approver', sha256: hashToken('approver-tok') },
+      ],
+    }),
+  )
+  gw = await startGateway(loadConfig({ FARAMESH_PORT: '0', FARAMESH_TOKENS_FILE: 'tokens.json' }, dir), { logger: silentLogger })
+})
+afterAll(async () => {
+  await gw.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+async function both(path: string, body: string, token?: string) {
+  const headers: Record<string, string> = { 'content-type': 'application/json' }
+  if (token) headers.authorization = `Bearer ${token}`
+  const viaNode = await fetch(`${gw.url}${path}`, { method: 'POST', headers, body })
+  const viaApp = await gw.app.request(path, { method: 'POST', headers, body })
+  return {
+    node: { status: viaNode.status, body: (await viaNode.json()) as Record<string, unknown>, auth: viaNode.headers.get('www-authenticate') },
+    app: { status: viaApp.status, body: (await viaApp.json()) as Record<string, unknown>, auth: viaApp.headers.get('www-authenticate') },
+  }
+}
+
+const bodies = fc.oneof(
+  fc.record({
+    agent_id: fc.oneof(fc.constantFrom('a', 'b'), fc.integer()),
+    tool: fc.constantFrom('shell', 'http', 'stripe', 'ftp'),
+    operation: fc.constantFrom('run', 'get', 'refund'),
+    params: fc.oneof(fc.constant({ cmd: 'rm -rf /' }), fc.constant({ amount: 5000 }), fc.object()),
+    context: fc.object(),
+  }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
+  fc.string(),
+  fc.constantFrom('', '{"tool":"a","tool":"b"}', '{"__proto__":{}}', '[]', '{"agent_id":"a","tool":"http","operation":"get","params":{"x":1e999}}'),
+)
+
+describe('fast lane', () => {
+  it('answers POST /v1/gate/decide exactly like the app, for any body', async () => {
+    await fc.assert(
+      fc.asyncProperty(bodies, fc.constantFrom(undefined, 'agent-tok', 'approver-tok', 'wrong'), async (body, token) => {
+        const r = await both('/v1/gate/decide', body, token)
+        expect(r.node).toEqual(r.app)
+      }),
+      { numRuns: 150 },
+    )
+  })
+
+  it('answers POST /v1/actions like the app (status, decision fields, errors)', async () => {
+    await fc.assert(
+      fc.asyncProperty(bodies, fc.constantFrom(undefined, 'agent-tok', 'approver-tok'), async (body, token) => {
+        const r = await both('/v1/actions', body, token)
+        expect(r.node.status).toBe(r.app.status)
+        if (r.app.status !== 200) {
+          expect(r.node).toEqual(r.app)
+          return
+        }
+        const pick = (b: Record<string, unknown>) => ({ ...b, id: 0, created_at: 0, updated_at: 0, approval_expires_at: 0, approval_token: b.approval_token === null ? null : 'x', js_example: 0, python_example: 0 })
+        expect(pick(r.node.body)).toEqual(pick(r.app.body))
+      }),
+      { numRuns: 60 },
+    )
+  })
+
+  it('counts fast-lane requests under the route pattern', async () => {
+    await fetch(`${gw.url}/v1/gate/decide`, { method: 'POST', body: '{}', headers: { authorization: 'Bearer agent-tok' } })
+    const text = await gw.app.metrics.registry.getSingleMetricAsString('faramesh_requests_total')
+    expect(text).toMatch(/endpoint="\/v1\/gate\/decide",status="422"/)
+  })
+
+  it('leaves browser (Origin) and oversized requests to the app: CORS headers and 413', async () => {
+    const r = await fetch(`${gw.url}/v1/gate/decide`, { method: 'POST', headers: { origin: 'http://ui', authorization: 'Bearer agent-tok' }, body: '{"agent_id":"a","tool":"http","operation":"get"}' })
+    expect(r.headers.get('access-control-allow-origin')).toBe('*')
+    const big = await fetch(`${gw.url}/v1/actions`, { method: 'POST', headers: { authorization: 'Bearer agent-tok' }, body: 'x'.repeat(1024 * 1024 + 1) })
+    expect(big.status).toBe(413)
+  })
+})
