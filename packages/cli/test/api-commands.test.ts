@@ -33,6 +33,11 @@ describe('list', () => {
     expect(r.stdout).not.toContain(ESC) // not a terminal: no colour
   })
 
+  it('filters by risk level on the gateway', async () => {
+    const high = json<Action[]>(await run(['list', '--risk', 'high', '--json']))
+    expect(high.map((a) => a.id)).toEqual([denied.id])
+  })
+
   it('shows full ids with --full and filters by status', async () => {
     const r = await run(['list', '--full', '--status', 'pending_approval'])
     expect(r.code).toBe(0)
@@ -156,6 +161,8 @@ describe('approve, deny, replay, logs', () => {
     expect(json<Action>(await run(['allow', a.id.slice(0, 8), '--json'])).status).toBe('approved')
     const d = await run(['deny', b.id.slice(0, 8), '--reason', 'Not now'])
     expect(d.stdout).toBe(`✗ Denied ${b.id.slice(0, 8)} (status: denied)\n`)
+    const c = await gw.submit({ tool: 'shell', operation: 'run', params: { cmd: 'df' } })
+    expect(json<Action>(await run(['deny', c.id, '--json'])).status).toBe('denied')
     const events = json<ActionEvent[]>(await run(['events', b.id, '--json']))
     expect(events.at(-1)).toMatchObject({ event_type: 'denied', meta: expect.objectContaining({ reason: 'Not now' }) })
   })

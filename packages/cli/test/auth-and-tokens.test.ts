@@ -81,8 +81,8 @@ describe('token create / list / revoke', () => {
     const table = await cli(['token', 'list', '--file', tokensFile])
     expect(table.stdout).toMatch(/│ alice\s+│ approver\s+│ active\s+│/)
     expect(table.stdout).not.toContain(alice)
-    const revoke = await cli(['token', 'revoke', 'alice', '--file', tokensFile])
-    expect(revoke.stdout).toContain('Revoked the approver token of alice')
+    const revoke = await cli(['token', 'revoke', 'alice', '--file', tokensFile, '--json'])
+    expect(json<{ name: string; status: string; revoked_at: string }>(revoke)).toMatchObject({ name: 'alice', status: 'revoked', revoked_at: expect.any(String) })
     const listed = json<{ tokens: Array<{ name: string; status: string }> }>(await cli(['token', 'list', '--json', '--file', tokensFile]))
     expect(listed.tokens.map((t) => [t.name, t.status])).toEqual([
       ['alice', 'revoked'],

@@ -118,6 +118,7 @@ describe('completion, help and version', () => {
     expect(bash.stdout).toContain('policy) COMPREPLY=($(compgen -W "diff simulate test"')
     expect(bash.stdout).toContain('"list") opts="--agent --color --full')
     expect((await cli(['completion', 'zsh'])).stdout).toContain('bashcompinit')
+    expect(json<{ shell: string; script: string }>(await cli(['completion', 'bash', '--json']))).toEqual({ shell: 'bash', script: bash.stdout })
     expect((await cli(['completion', 'fish'])).stdout).toContain("complete -c faramesh -n '__fish_seen_subcommand_from simulate' -l since")
   })
 

@@ -1,5 +1,6 @@
 // policy test / simulate / diff, verify-log and replay-decision on real files: policies on disk, a SQLite
 // database written by a real gateway, and its NDJSON export.
+import { generateKeyPairSync } from 'node:crypto'
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Action } from '@faramesh/policy-core'
@@ -197,6 +198,24 @@ describe('on a database written by a real gateway', () => {
     expect(bad.code).toBe(11)
     expect(bad.stdout).toMatch(/✗ Ledger verification failed at seq \d+: hash_mismatch/)
     expect(bad.stderr).toMatch(/^Error: The audit log does not verify \(hash_mismatch at seq \d+\)$/m)
+  })
+
+  it('verify-log checks signed checkpoints against the key given, for an export or a database file', async () => {
+    const checkpoint = await gw.handle.ledger.checkpoint()
+    expect(checkpoint).not.toBeNull()
+    const dir = tempDir()
+    const key = (await (await fetch(`${gw.url}/v1/ledger/public-key`)).json()) as { public_key_pem: string }
+    writeFileSync(join(dir, 'trusted.pem'), key.public_key_pem)
+    writeFileSync(join(dir, 'other.pem'), generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString())
+    const good = await cli(['verify-log', '--db', gw.dbPath, '--public-key', 'trusted.pem', '--json'], { cwd: dir })
+    expect(good.code).toBe(0)
+    expect(json<{ ok: boolean; key_source: string }>(good)).toMatchObject({ ok: true, key_source: 'file' })
+    const wrongDb = await cli(['verify-log', '--db', gw.dbPath, '--public-key', 'other.pem'], { cwd: dir })
+    expect(wrongDb.code).toBe(11)
+    expect(wrongDb.stdout).toContain('bad_signature')
+    writeFileSync(join(dir, 'export.ndjson'), await (await fetch(`${gw.url}/v1/ledger/export`)).text())
+    const wrongExport = json<{ ok: boolean; reason: string }>(await cli(['verify-log', '--ndjson', 'export.ndjson', '--public-key', 'other.pem', '--json'], { cwd: dir }))
+    expect(wrongExport).toMatchObject({ ok: false, reason: 'bad_signature' })
   })
 
   it('verify-log on a missing database file is exit 3, not an empty chain', async () => {

@@ -14,6 +14,7 @@ export interface ListQuery {
   status?: string
   tool?: string
   agent_id?: string
+  risk_level?: string
 }
 
 export interface StreamOptions {
@@ -71,6 +72,8 @@ export function createGateway(target: ApiTarget) {
     isFullId,
 
     async list(q: ListQuery): Promise<Action[]> {
+      // The SDK's listActions has no risk filter; the gateway has (risk_level), so ask it directly then.
+      if (q.risk_level) return (await httpGet(target, '/v1/actions', { query: { ...q } })) as Action[]
       return client.listActions({ ...q, status: q.status as ActionStatus | undefined })
     },
 

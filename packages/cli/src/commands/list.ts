@@ -18,19 +18,19 @@ export class List extends BaseCommand<typeof List> {
     status: Flags.string({ char: 's', description: 'Only actions with this status', options: [...ACTION_STATUSES] }),
     tool: Flags.string({ char: 't', description: 'Only actions for this tool' }),
     agent: Flags.string({ char: 'a', description: 'Only actions of this agent id' }),
-    risk: Flags.string({ description: 'Only actions with this risk level (filters the fetched page)', options: ['low', 'medium', 'high'] }),
+    risk: Flags.string({ description: 'Only actions with this risk level', options: ['low', 'medium', 'high'] }),
   }
 
   async run(): Promise<void> {
     const api = await this.api()
-    let actions = await api.list({
+    const actions = await api.list({
       limit: this.flags.limit,
       offset: this.flags.offset,
       status: this.flags.status,
       tool: this.flags.tool,
       agent_id: this.flags.agent,
+      risk_level: this.flags.risk,
     })
-    if (this.flags.risk) actions = actions.filter((a) => a.risk_level === this.flags.risk)
     this.output(actions, () => (actions.length === 0 ? 'No actions found.' : actionsTable(actions, this.flags.full)))
   }
 }

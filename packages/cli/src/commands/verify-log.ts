@@ -24,20 +24,26 @@ trust); without it the key is fetched from the gateway. Exits with 11 when the c
 
   async run(): Promise<void> {
     const f = this.flags
+    const { verifyNdjson } = await import('@faramesh/ledger')
+    const pem = f['public-key'] ? readFileSync(resolve(f['public-key']), 'utf8') : null
     let source: string
+    let keySource: 'file' | 'database' | 'gateway' = pem ? 'file' : 'gateway'
     let result: VerifyResult
     if (f.db) {
       source = resolve(f.db)
       const { openExistingLedger } = await import('../offline/open-ledger.js')
       const ledger = await openExistingLedger(source)
       try {
-        result = await ledger.verify()
+        // With a trusted key, check the database's chain against it rather than the keys stored beside the data.
+        if (pem) result = await verifyNdjson(ledger.exportNdjson(), pem)
+        else {
+          keySource = 'database'
+          result = await ledger.verify()
+        }
       } finally {
         await ledger.close()
       }
     } else {
-      const { verifyNdjson } = await import('@faramesh/ledger')
-      let pem = f['public-key'] ? readFileSync(resolve(f['public-key']), 'utf8') : null
       let text: string
       if (f.ndjson) {
         source = resolve(f.ndjson)
@@ -47,17 +53,15 @@ trust); without it the key is fetched from the gateway. Exits with 11 when the c
         source = `${api.target.baseUrl}/v1/ledger/export`
         text = await api.exportNdjson()
       }
-      if (pem === null) {
-        pem = (await (await this.api()).publicKey()).public_key_pem
-      }
-      result = await verifyNdjson(text, pem)
+      result = await verifyNdjson(text, pem ?? (await (await this.api()).publicKey()).public_key_pem)
     }
-    this.output({ source, ...result }, () =>
+    const keyNote = keySource === 'file' ? `key: ${f['public-key']}` : `key: from the ${keySource} (pass --public-key to use one you trust)`
+    this.output({ source, key_source: keySource, ...result }, () =>
       result.ok
         ? `${paint('green', '✓')} Ledger verified: ${result.checked} event${result.checked === 1 ? '' : 's'}` +
           (result.head ? `, head seq ${result.head.seq} (${result.head.hash.slice(0, 16)}…)` : ', empty chain') +
-          `\n  source: ${source}`
-        : `${paint('red', '✗')} Ledger verification failed at seq ${result.seq}: ${result.reason} — ${result.message}\n  source: ${source}`,
+          `\n  source: ${source}\n  ${keyNote}`
+        : `${paint('red', '✗')} Ledger verification failed at seq ${result.seq}: ${result.reason} — ${result.message}\n  source: ${source}\n  ${keyNote}`,
     )
     if (!result.ok) this.fail('VERIFY_FAILED', `The audit log does not verify (${result.reason} at seq ${result.seq})`)
   }
