@@ -61,7 +61,7 @@ describe.skipIf(!existsSync(CHROMIUM))('in a browser', () => {
         denied,
         hashOk: F.verifyRequestHash({ agent_id: 'browser-agent', ...req, context: {} }, a.request_hash),
         hasProcess: typeof (globalThis as any).process,
-        origin: location.origin,
+        origin: (globalThis as any).location.origin as string,
       }
     }, gw.url)
     expect(out).toMatchObject({
