@@ -13,7 +13,8 @@ const CONNECTIONS = 16
 const here = new URL('.', import.meta.url).pathname
 const body = JSON.stringify({ agent_id: 'bench', tool: 'http', operation: 'get', params: { url: 'https://example.com/a' } })
 
-const dir = mkdtempSync(join(tmpdir(), 'faramesh-bench-'))
+// BENCH_DATA_DIR=/dev/shm shows how much of POST /v1/actions is the disk's fsync rather than CPU.
+const dir = mkdtempSync(join(process.env.BENCH_DATA_DIR ?? tmpdir(), 'faramesh-bench-'))
 mkdirSync(join(dir, 'policies'))
 writeFileSync(
   join(dir, 'policies', 'default.yaml'),

@@ -148,8 +148,14 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
   }
 }
 
-/** SIGTERM/SIGINT → graceful close, then exit. A second signal exits at once. */
+/**
+ * SIGTERM/SIGINT → graceful close, then exit; a second signal exits at once. Also logs (rather than dies on) a
+ * stray promise rejection: a gateway that loses its database should answer 503, not vanish.
+ */
 export function closeOnSignals(handle: GatewayHandle): void {
+  process.on('unhandledRejection', (reason) => {
+    handle.logger.error('unhandled rejection', { error: reason instanceof Error ? reason.stack : String(reason) })
+  })
   let seen = false
   const onSignal = (sig: NodeJS.Signals): void => {
     if (seen) process.exit(1)
