@@ -1,7 +1,7 @@
 // docker/compose*.yaml as processes: each service runs the image's CMD with the image's ENV overlaid by the
 // service's environment (as Docker does), service names resolved to 127.0.0.1 ports.
-import { execFile } from 'node:child_process'
-import { chownSync, readFileSync } from 'node:fs'
+import { execFile, execFileSync } from 'node:child_process'
+import { chmodSync, chownSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -34,6 +34,18 @@ function imageFor(): ImageRoot {
   const image = layOutImage(runtimeStage(read('Dockerfile')), nonRootUser())
   cleanups.push(() => image.remove())
   return image
+}
+
+/** docker/README.md's `openssl genpkey -algorithm ed25519`, when openssl is installed. */
+function signingKeyAsReadmeSays(dir: string): string {
+  const path = join(dir, 'ledger-signing-key.pem')
+  try {
+    execFileSync('openssl', ['genpkey', '-algorithm', 'ed25519', '-out', path], { stdio: 'ignore' })
+    chmodSync(path, 0o400)
+    return path
+  } catch {
+    return writeSigningKey(dir)
+  }
 }
 
 /** Runs the demo agent service for a few iterations; resolves with its output once it exits 0. */
@@ -84,7 +96,7 @@ describe('compose.yaml as processes: Postgres, gateway, demo agent', () => {
     env.FARA_POSTGRES_DSN = env.FARA_POSTGRES_DSN!.replace('@postgres:5432/', `@127.0.0.1:${pg.port}/`)
     // The compose secret, mounted where the service expects it.
     expect(env.FARAMESH_SIGNING_KEY_FILE).toBe('/run/secrets/ledger_signing_key')
-    env.FARAMESH_SIGNING_KEY_FILE = writeSigningKey(image.appDir)
+    env.FARAMESH_SIGNING_KEY_FILE = signingKeyAsReadmeSays(image.appDir)
     // Docker mounts the secret file as is: it must be readable by the image's user (docker/README.md).
     const owner = nonRootUser()
     if (owner) chownSync(env.FARAMESH_SIGNING_KEY_FILE, owner.uid, owner.gid)
