@@ -55,6 +55,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ FARAMESH_APPROVAL_TTL: 'soon' }, tmp())).toThrow(/FARAMESH_APPROVAL_TTL/)
   })
 
+  it('uses data/tokens.json (where `faramesh token create` writes) when FARAMESH_TOKENS_FILE is unset', () => {
+    const dir = tmp()
+    expect(loadConfig({}, dir).tokensFile).toBeNull()
+    mkdirSync(join(dir, 'data'))
+    writeFileSync(join(dir, 'data', 'tokens.json'), '{"version":1,"tokens":[]}')
+    expect(loadConfig({}, dir).tokensFile).toBe(join(dir, 'data', 'tokens.json'))
+    expect(loadConfig({ FARAMESH_TOKENS_FILE: 'other.json' }, dir).tokensFile).toBe(join(dir, 'other.json'))
+  })
+
   it('FARAMESH_EXECUTORS=none disables every executor', () => {
     expect(loadConfig({ FARAMESH_EXECUTORS: 'none' }, tmp()).executors).toEqual([])
   })

@@ -123,7 +123,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e('FARAMESH_HOST') ?? e('FARA_API_HOST') ?? '127.0.0.1',
     port: e('FARAMESH_PORT') !== undefined ? int(e('FARAMESH_PORT'), 'FARAMESH_PORT', 8000, 0, 65535) : int(e('FARA_API_PORT'), 'FARA_API_PORT', 8000, 0, 65535),
     token: e('FARAMESH_TOKEN') ?? e('FARA_AUTH_TOKEN') ?? null,
-    tokensFile: e('FARAMESH_TOKENS_FILE') ? at(e('FARAMESH_TOKENS_FILE')!) : null,
+    // `faramesh token create` writes data/tokens.json by default: honour it when present.
+    tokensFile: e('FARAMESH_TOKENS_FILE') ? at(e('FARAMESH_TOKENS_FILE')!) : existsSync(at('data/tokens.json')) ? at('data/tokens.json') : null,
     allowUnauthenticated: flag(e('FARAMESH_ALLOW_UNAUTHENTICATED'), 'FARAMESH_ALLOW_UNAUTHENTICATED', false),
     enableCors: flag(e('FARAMESH_ENABLE_CORS'), 'FARAMESH_ENABLE_CORS', true),
     corsOrigins: (e('FARAMESH_CORS_ORIGINS') ?? '*').split(',').map((s) => s.trim()).filter(Boolean),
