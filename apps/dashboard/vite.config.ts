@@ -11,4 +11,8 @@ export default defineConfig({
       output: { bundleStrategy: 'single' },
     }),
   ],
+  // `pnpm dev` talks to a running gateway (default: the one `pnpm start` runs) through the dev server's origin.
+  server: {
+    proxy: { '/v1': { target: process.env.FARAMESH_BASE_URL ?? 'http://127.0.0.1:8000', changeOrigin: true } },
+  },
 })

@@ -207,7 +207,7 @@ describe('dashboard (auth off)', () => {
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor)
     expect(bg).toBe('rgb(15, 18, 23)')
     await shot(page, 'table-dark')
-    await rows().first().locator('button.open').click()
+    await page.locator('tbody tr:has([data-status="pending_approval"]) button.open').first().click()
     await page.locator('dialog[open] li[data-event]').first().waitFor()
     await shot(page, 'drawer-dark')
     await page.keyboard.press('Escape')
