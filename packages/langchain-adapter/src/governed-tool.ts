@@ -75,6 +75,11 @@ export class GovernedTool extends StructuredTool {
     this.returnDirect = tool.returnDirect
   }
 
+  // A string-input tool (DynamicTool, Tool) may be called with a bare string; its schema expects {input}.
+  override call(arg: any, configArg?: any, tags?: string[]): Promise<any> {
+    return super.call(typeof arg === 'string' ? { input: arg } : arg, configArg, tags)
+  }
+
   /** The action this input becomes (what the policy evaluates). */
   actionFor(input: unknown) {
     const o = this.options

@@ -130,6 +130,7 @@ describe('GovernedTool in an agent loop', () => {
     expect(msg.tool_call_id).toBe('c1')
     const [a] = await client.listActions({ tool: 'shell', limit: 1 })
     expect(a).toMatchObject({ params: { input: 'echo me' }, context: { langchain_tool: 'echo_tool' }, status: 'succeeded' })
+    expect(await g!.invoke('echo plain string')).toBe('echo:echo plain string')
   })
 
   it('records a failing tool as failed with its error, and the agent sees the error', async () => {
