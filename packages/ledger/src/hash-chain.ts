@@ -2,7 +2,8 @@
 // created_at}) + prev_hash). Events keep `meta` as its canonical JSON text in the store, so hashing never has to
 // re-parse it and an independent verifier that parses and re-canonicalises gets the same bytes.
 import type { EventType } from '@faramesh/policy-core'
-import { quote, sha256Hex } from './canonical.js'
+import { hash } from 'node:crypto'
+import { quote } from './canonical.js'
 import type { ChainEvent } from './types.js'
 
 /** An event as stored: `meta` is canonical JSON text. */
@@ -25,7 +26,9 @@ export function eventBody(e: Omit<StoredEvent, 'prev_hash' | 'hash'>): string {
 }
 
 export function eventHash(e: Omit<StoredEvent, 'hash'>): string {
-  return sha256Hex(eventBody(e) + e.prev_hash)
+  // Same bytes as policy-core's sha256Hex (hash-chain.test.ts checks it); the one-shot hash() is ~4x faster than
+  // createHash() per call, which is most of verify()'s time over a million events.
+  return hash('sha256', eventBody(e) + e.prev_hash, 'hex')
 }
 
 /** Give events the next seqs after `head`, linking each to the one before. */

@@ -3,7 +3,7 @@ import type { Checkpoint } from '@faramesh/policy-core'
 import { canonicalJson } from './canonical.js'
 import { LedgerError } from './errors.js'
 import { GroupCommit } from './group-commit.js'
-import { eventLine, toChainEvent, type StoredEvent } from './hash-chain.js'
+import { eventLine, toChainEvent } from './hash-chain.js'
 import { publicKeyRing, signCheckpoint, type SigningKey } from './signing.js'
 import type { LedgerStore } from './store.js'
 import type { ChainEvent, Ledger, LedgerOptions, VerifyResult } from './types.js'
@@ -11,7 +11,6 @@ import { ChainFeed } from './chain-feed.js'
 import { ChainWalker } from './verifier.js'
 import { appendOp, createOp, transitionOp, type OpResult, type WriteOp } from './write-ops.js'
 
-const PAGE = 5000
 
 export async function buildLedger(store: LedgerStore, key: SigningKey, options: LedgerOptions = {}): Promise<Ledger> {
   const clock = options.clock ?? (() => new Date())
@@ -36,7 +35,7 @@ export async function buildLedger(store: LedgerStore, key: SigningKey, options: 
       if (every > 0 && top - lastCheckpointSeq >= every) void checkpoint().catch(() => undefined)
     }
     return outcomes
-  })
+  }, Math.max(1, Math.floor(options.maxBatch ?? 512)))
 
   const timer = intervalMs > 0 ? setInterval(() => void checkpoint().catch(() => undefined), intervalMs) : null
   timer?.unref()
@@ -80,25 +79,15 @@ export async function buildLedger(store: LedgerStore, key: SigningKey, options: 
     const checkpoints = await store.checkpoints()
     const ring = publicKeyRing(await store.publicKeys())
     const walker = new ChainWalker(from, prevHash, new Set(checkpoints.map((c) => c.seq)))
-    let after = from - 1
-    for (;;) {
-      const page = await store.readEvents(after, PAGE, to)
+    for await (const page of store.scanEvents(from - 1, to)) {
       for (const e of page) if (!walker.push(e)) return walker.failure!
-      if (page.length < PAGE) break
-      after = page[page.length - 1]!.seq
     }
     return walker.finish(checkpoints, ring, to)
   }
 
   async function* exportNdjson(fromSeq = 1): AsyncIterable<string> {
     alive()
-    let after = Math.max(0, fromSeq - 1)
-    for (;;) {
-      const page: StoredEvent[] = await store.readEvents(after, PAGE)
-      for (const e of page) yield eventLine(e)
-      if (page.length < PAGE) break
-      after = page[page.length - 1]!.seq
-    }
+    for await (const page of store.scanEvents(Math.max(0, fromSeq - 1))) for (const e of page) yield eventLine(e)
     for (const cp of await store.checkpoints()) if (cp.seq >= fromSeq) yield `{"checkpoint":${canonicalJson(cp)}}`
   }
 

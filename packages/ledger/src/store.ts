@@ -20,6 +20,8 @@ export interface LedgerStore {
   getEvents(actionId: string): Promise<StoredEvent[]>
   /** Events with afterSeq < seq (≤ toSeq when given), in seq order. */
   readEvents(afterSeq: number, limit: number, toSeq?: number): Promise<StoredEvent[]>
+  /** Every event with afterSeq < seq (≤ toSeq when given) in seq order, in batches: the fast path for verify/export. */
+  scanEvents(afterSeq: number, toSeq?: number): AsyncIterable<StoredEvent[]>
   eventAt(seq: number): Promise<StoredEvent | null>
   head(): Promise<{ seq: number; hash: string } | null>
   checkpoints(): Promise<Checkpoint[]>

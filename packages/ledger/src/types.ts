@@ -126,4 +126,6 @@ export interface LedgerOptions {
   checkpointEvery?: number
   checkpointIntervalMs?: number
   clock?: () => Date
+  /** Most writes committed in one transaction (group commit); 1 turns group commit off (benchmark baseline). Default 512. */
+  maxBatch?: number
 }

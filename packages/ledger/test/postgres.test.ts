@@ -6,7 +6,7 @@ import { postgresBackend } from './postgres-backend.js'
 
 const backend = postgresBackend()
 beforeAll(() => backend.setup(), 60_000)
-afterAll(() => backend.teardown())
+afterAll(() => backend.teardown(), 60_000)
 
 describe('postgres ledger contract', () => {
   actionsContract(backend, async () => (await backend.fresh()).open())

@@ -14,6 +14,16 @@ import { transitionRefused, type OpResult, type WriteOp } from '../write-ops.js'
 import { sqliteError } from './errors.js'
 
 type Row = Record<string, unknown>
+const rawEvent = (r: unknown[]): StoredEvent => ({
+  seq: r[0] as number,
+  id: r[1] as string,
+  action_id: r[2] as string,
+  event_type: r[3] as StoredEvent['event_type'],
+  meta: r[4] as string,
+  created_at: r[5] as string,
+  prev_hash: r[6] as string,
+  hash: r[7] as string,
+})
 const EVENT_COLS = 'seq, id, action_id, event_type, meta, created_at, prev_hash, hash'
 
 export function createSqliteStore(db: Database.Database): LedgerStore {
@@ -30,6 +40,8 @@ export function createSqliteStore(db: Database.Database): LedgerStore {
   const headStmt = stmt('SELECT seq, hash FROM action_events ORDER BY seq DESC LIMIT 1')
   const getStmt = stmt('SELECT * FROM actions WHERE id = ?')
   const existsStmt = stmt('SELECT 1 FROM actions WHERE id = ?')
+  // Arrays instead of row objects: verify() reads a million rows, and this is a third faster.
+  const readRange = db.prepare(`SELECT ${EVENT_COLS} FROM action_events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?`).raw(true)
 
   const read = <T>(what: string, f: () => T): Promise<T> => {
     try {
@@ -143,11 +155,15 @@ export function createSqliteStore(db: Database.Database): LedgerStore {
     getEvents: (actionId) =>
       read('get events', () => stmt(`SELECT ${EVENT_COLS} FROM action_events WHERE action_id = ? ORDER BY seq`).all(actionId) as StoredEvent[]),
     readEvents: (afterSeq, limit, toSeq) =>
-      read('read events', () =>
-        toSeq === undefined
-          ? (stmt(`SELECT ${EVENT_COLS} FROM action_events WHERE seq > ? ORDER BY seq LIMIT ?`).all(afterSeq, limit) as StoredEvent[])
-          : (stmt(`SELECT ${EVENT_COLS} FROM action_events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?`).all(afterSeq, toSeq, limit) as StoredEvent[]),
-      ),
+      read('read events', () => (readRange.all(afterSeq, toSeq ?? Number.MAX_SAFE_INTEGER, limit) as unknown[][]).map(rawEvent)),
+    async *scanEvents(afterSeq, toSeq) {
+      for (let after = afterSeq; ; ) {
+        const page = (readRange.all(after, toSeq ?? Number.MAX_SAFE_INTEGER, 10_000) as unknown[][]).map(rawEvent)
+        if (page.length) yield page
+        if (page.length < 10_000) return
+        after = page[page.length - 1]!.seq
+      }
+    },
     eventAt: (seq) =>
       read('read event', () => (stmt(`SELECT ${EVENT_COLS} FROM action_events WHERE seq = ?`).get(seq) as StoredEvent | undefined) ?? null),
     head: () => read('head', head),
