@@ -43,6 +43,18 @@ export function actionsContract(backend: Backend, open: () => Promise<Ledger>): 
       await ledger.close()
     })
 
+    it('stores a NUL character on SQLite, refuses it on Postgres (jsonb cannot hold it) without failing batch-mates', async () => {
+      const ledger = await open()
+      const nul = newAction({ params: { s: 'a\u0000b' } })
+      const ok = newAction()
+      const [r1, r2] = await Promise.allSettled([ledger.createAction(nul, createdEvents()), ledger.createAction(ok, createdEvents())])
+      expect(r2.status).toBe('fulfilled')
+      if (backend.name === 'sqlite') expect((await ledger.getAction(nul.id))?.params).toEqual({ s: 'a\u0000b' })
+      else expect(((r1 as PromiseRejectedResult).reason as LedgerError).code).toBe('INVALID_INPUT')
+      expect((await ledger.verify()).ok).toBe(true)
+      await ledger.close()
+    })
+
     it('lists newest first with filters, text search, limit/offset and counts', async () => {
       const ledger = await open()
       const made = []
