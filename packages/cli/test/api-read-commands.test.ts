@@ -1,5 +1,7 @@
 // The read-only API commands (list, get with prefix matching, explain, events), run as the built binary against
 // a real gateway (in-process, temp SQLite file), asserting human and --json output.
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Action, ActionEvent } from '@faramesh/policy-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cli, json, startTestGateway, type TestGateway } from './helpers.js'
@@ -123,6 +125,16 @@ describe('explain, events, logs', () => {
     const j = json<{ trace: Array<{ rule_index: number; matched: boolean }>; policy_changed: boolean }>(await run(['explain', pending.id, '--json']))
     expect(j.trace.map((t) => [t.rule_index, t.matched])).toEqual([[0, false], [1, false], [2, true]])
     expect(j.policy_changed).toBe(false)
+  })
+
+  it('warns when the trace uses a policy other than the one that decided', async () => {
+    const other = join(gw.dir, 'other.yaml')
+    writeFileSync(other, 'rules:\n  - match: { tool: shell }\n    deny: true\n    description: No shell\n')
+    const r = await run(['explain', pending.id, '--policy', other])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('✓ rules[0] No shell — matched')
+    expect(r.stdout).toMatch(/! The policy changed since this decision \(decided under [0-9a-f]{12}, trace uses [0-9a-f]{12}\)\./)
+    expect(json<{ policy_changed: boolean }>(await run(['explain', pending.id, '--policy', other, '--json'])).policy_changed).toBe(true)
   })
 
   it('shows the event timeline with chain sequence numbers', async () => {

@@ -139,6 +139,16 @@ describe('completion, help and version', () => {
     expect(r.stdout).toMatch(/^@faramesh\/cli\/\d+\.\d+\.\d+ /)
   })
 
+  it('suggests the closest command for a typo (exit 2)', async () => {
+    const r = await cli(['lst'])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toBe('Error: Unknown command "lst". Did you mean "list"?\nRun `faramesh --help` for the list of commands.\n')
+    const j = await cli(['policy', 'tst', '--json'])
+    expect(j.code).toBe(2)
+    expect(json<{ error: { message: string } }>(j).error.message).toBe('Unknown command "policy tst". Did you mean "policy test"?')
+    expect((await cli(['frobnicate'])).stderr).toMatch(/^Error: Unknown command "frobnicate"\.\n/)
+  })
+
   it('rejects an unknown flag as a usage error (exit 2)', async () => {
     const r = await cli(['list', '--bogus'])
     expect(r.code).toBe(2)
