@@ -22,6 +22,8 @@ describe('toCliError', () => {
     expect(toCliError({ name: 'LedgerError', code: 'INVALID_TRANSITION', message: 'no' }).code).toBe('CONFLICT')
     expect(toCliError(Object.assign(new Error('no file'), { code: 'ENOENT' })).code).toBe('IO')
     expect(toCliError({ name: 'NonExistentFlagsError', message: 'Nonexistent flag', oclif: { exit: 2 } }).code).toBe('USAGE')
+    expect(toCliError({ name: 'ApiError', code: 'CONFIG_INVALID', status: 500, message: 'FARAMESH_PORT: bad' }).code).toBe('VALIDATION')
+    expect(toCliError(Object.assign(new Error('listen EADDRINUSE'), { code: 'EADDRINUSE' })).code).toBe('IO')
     expect(toCliError(new Error('boom')).code).toBe('INTERNAL')
   })
 

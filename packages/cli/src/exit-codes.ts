@@ -36,7 +36,7 @@ interface Shaped {
   errors?: unknown
 }
 
-const NODE_IO = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'EEXIST', 'EROFS', 'ENOSPC'])
+const NODE_IO = new Set(['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'EEXIST', 'EROFS', 'ENOSPC', 'EADDRINUSE', 'EADDRNOTAVAIL'])
 const NODE_NET = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET'])
 
 function fromStatus(status: number, message: string, err: unknown): CliError | null {
@@ -65,6 +65,11 @@ export function toCliError(err: unknown): CliError {
     if (e.code === 'CONNECTION' || e.code === 'UNAVAILABLE') {
       return new CliError('CONNECTION', message, { hint: 'Is the gateway running? Start it with `faramesh serve`.', cause: err })
     }
+  }
+  // The server's configuration errors (bad FARAMESH_* values, an open gateway on a public address) are the
+  // operator's input, not a gateway failure.
+  if (name === 'ApiError' && e.code === 'CONFIG_INVALID') {
+    return new CliError('VALIDATION', message, { cause: err, hint: 'Check the environment and .env (faramesh doctor lists every problem).' })
   }
   const status = typeof e.statusCode === 'number' ? e.statusCode : typeof e.status === 'number' ? e.status : null
   if (status !== null) {

@@ -67,6 +67,24 @@ describe('init && doctor && serve in an empty folder', () => {
     expect(await exited(serve)).toBe(0)
   })
 
+  it('serve refuses bad configuration with exit 7 and a busy port with exit 14', async () => {
+    const dir = tempDir()
+    await cli(['init'], { cwd: dir })
+    const open = await cli(['serve', '--host', '0.0.0.0', '--port', '0'], { cwd: dir })
+    expect(open.code).toBe(7)
+    expect(open.stderr).toMatch(/^Error: Refusing to listen on 0\.0\.0\.0 without authentication/)
+    const first = start(['serve', '--port', '0', '--json', '--log-level', 'silent'], { cwd: dir })
+    const { port } = JSON.parse((await waitForOutput(first.stdout, /\n/)).trim()) as { port: number }
+    try {
+      const busy = await cli(['serve', '--port', String(port), '--log-level', 'silent'], { cwd: dir })
+      expect(busy.code).toBe(14)
+      expect(busy.stderr).toContain('EADDRINUSE')
+    } finally {
+      first.kill('SIGTERM')
+    }
+    expect(await exited(first)).toBe(0)
+  })
+
   it('keeps existing files unless --force, and says so in --json', async () => {
     const dir = tempDir()
     await cli(['init'], { cwd: dir })
