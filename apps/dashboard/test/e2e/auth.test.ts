@@ -75,6 +75,7 @@ describe('dashboard with auth on', () => {
 
     // The token survives a reload of the tab (session storage), and signing out forgets it.
     await page.keyboard.press('Escape')
+    await page.waitForURL((u) => !u.searchParams.has('action'))
     await page.reload()
     await page.waitForSelector('main[data-ready="true"]')
     await page.getByRole('button', { name: 'Sign out' }).click()

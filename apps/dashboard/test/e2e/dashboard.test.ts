@@ -13,6 +13,11 @@ let context: BrowserContext
 let page: Page
 
 const rows = () => page.locator('tbody tr[data-id]')
+async function closeDrawer(): Promise<void> {
+  await page.keyboard.press('Escape')
+  await page.waitForSelector('dialog', { state: 'detached' })
+  await page.waitForURL((u) => !u.searchParams.has('action'))
+}
 async function ready(p: Page = page): Promise<void> {
   await p.waitForSelector('main[data-ready="true"]')
   await p.waitForSelector('table[data-state="ready"]')
@@ -143,7 +148,7 @@ describe('dashboard (auth off)', () => {
     expect(fetched.id).toBe(id)
     await page.locator('[data-curl="deny"]').click()
     expect(await page.evaluate(() => navigator.clipboard.readText())).toContain(`/v1/actions/${id}/approval`)
-    await page.keyboard.press('Escape')
+    await closeDrawer()
     await page.getByRole('button', { name: 'Clear filters' }).click()
     await ready()
   })
@@ -160,7 +165,7 @@ describe('dashboard (auth off)', () => {
     await dialog.locator('.top [data-status="approved"]').waitFor()
     await dialog.locator('li[data-event="approved"]').waitFor()
     expect(await dialog.locator('li[data-event="approved"]').textContent()).toContain('Checked with finance')
-    await page.keyboard.press('Escape')
+    await closeDrawer()
     await page.locator(`tr[data-id="${id}"] [data-status="approved"]`).waitFor()
     const stored = await gw.api<Action>(`/v1/actions/${id}`)
     expect(stored.status).toBe('approved')
@@ -210,7 +215,7 @@ describe('dashboard (auth off)', () => {
     await page.locator('tbody tr:has([data-status="pending_approval"]) button.open').first().click()
     await page.locator('dialog[open] li[data-event]').first().waitFor()
     await shot(page, 'drawer-dark')
-    await page.keyboard.press('Escape')
+    await closeDrawer()
     const dark = await browser.newContext({ colorScheme: 'dark' })
     const p2 = await dark.newPage()
     await p2.goto(gw.url + '/')
@@ -229,8 +234,7 @@ describe('dashboard (auth off)', () => {
       await rows().first().locator('button.open').click()
       await page.locator('dialog[open] li[data-event]').first().waitFor()
       report[`${theme}-drawer`] = await seriousViolations(page)
-      await page.keyboard.press('Escape')
-      await page.waitForSelector('dialog', { state: 'detached' })
+      await closeDrawer()
     }
     expect(report).toEqual({ 'dark-table': [], 'dark-drawer': [], 'light-table': [], 'light-drawer': [] })
   })
