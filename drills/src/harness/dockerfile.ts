@@ -39,8 +39,17 @@ export interface CopyStep {
   dest: string
 }
 
+/** One instruction of a stage, in order (for replaying the build stage). */
+export interface Step {
+  keyword: string
+  /** RUN: the shell command; COPY: sources then destination; WORKDIR: the path. */
+  args: string[]
+  from: string | null
+}
+
 export interface Stage {
   name: string | null
+  steps: Step[]
   image: string
   env: Record<string, string>
   workdir: string | null
@@ -82,6 +91,7 @@ export function parseStages(text: string): Stage[] {
     if (keyword === 'FROM') {
       stage = {
         name: args[2] ?? null,
+        steps: [],
         image: args[0] ?? '',
         env: {},
         workdir: null,
@@ -97,6 +107,14 @@ export function parseStages(text: string): Stage[] {
       continue
     }
     if (!stage) continue
+    if (keyword === 'RUN') stage.steps.push({ keyword, args: [ins.getArgumentsContent() ?? ''], from: null })
+    if (keyword === 'COPY' || keyword === 'WORKDIR') {
+      stage.steps.push({
+        keyword,
+        args: args.filter((a) => !a.startsWith('--')),
+        from: keyword === 'COPY' ? (flagsOf(ins).from ?? null) : null,
+      })
+    }
     switch (keyword) {
       case 'ENV':
         for (const p of (ins as Env).getProperties()) stage.env[p.getName()] = p.getValue() ?? ''

@@ -29,7 +29,15 @@ function sourceInCheckout(from: string | null, src: string): string {
   throw new DrillError('BAD_FILE', `COPY --from=${from} ${src}: no equivalent in the checkout`)
 }
 
-export function layOutImage(stage: Stage, owner?: { uid: number; gid: number }): ImageRoot {
+/** Where a COPY source is on this machine: by default the checkout's build outputs (see above); the image
+ *  build drill passes the folder where it replayed the build stage instead. */
+export type SourceResolver = (from: string | null, src: string) => string
+
+export function layOutImage(
+  stage: Stage,
+  owner?: { uid: number; gid: number },
+  resolveSource: SourceResolver = sourceInCheckout,
+): ImageRoot {
   const workdir = stage.workdir ?? '/'
   const root = mkdtempSync(join(tmpdir(), 'faramesh-image-'))
   chmodSync(root, 0o755)
@@ -41,7 +49,7 @@ export function layOutImage(stage: Stage, owner?: { uid: number; gid: number }):
   for (const copy of stage.copies) {
     const destInImage = posix.isAbsolute(copy.dest) ? copy.dest : posix.join(workdir, copy.dest)
     for (const src of copy.sources) {
-      const from = sourceInCheckout(copy.from, src)
+      const from = resolveSource(copy.from, src)
       if (!existsSync(from)) throw new DrillError('NOT_BUILT', `COPY source ${src} → ${from} does not exist`)
       const into = copy.dest.endsWith('/') || copy.sources.length > 1
       const target = map(into ? posix.join(destInImage, basename(src)) : destInImage)
