@@ -1,11 +1,11 @@
 // The CLI's view of a running gateway: the SDK client for everything it covers, plus http.ts for the rest.
 // Commands talk to this, never to fetch directly.
-import type { Action, ActionEvent, ActionStatus, ActionRequest, Checkpoint, GateDecision, PolicyInfo } from '@faramesh/policy-core'
+import type { Action, ActionEvent, ActionStatus, ActionRequest, GateDecision, PolicyInfo } from '@faramesh/policy-core'
 import { ExecutionGovernorClient, type FarameshEvent } from '@faramesh/sdk'
 import type { ApiTarget } from '../config.js'
 import { CliError } from '../errors.js'
 import { toCliError } from '../exit-codes.js'
-import { isFullId, resolveAction } from '../prefix.js'
+import { resolveAction } from '../prefix.js'
 import { httpGet } from './http.js'
 
 export interface ListQuery {
@@ -69,8 +69,6 @@ export function createGateway(target: ApiTarget) {
       return resolveAction({ get: getOrNull, findByPrefix }, idOrPrefix)
     },
 
-    isFullId,
-
     async list(q: ListQuery): Promise<Action[]> {
       // The SDK's listActions has no risk filter; the gateway has (risk_level), so ask it directly then.
       if (q.risk_level) return (await httpGet(target, '/v1/actions', { query: { ...q } })) as Action[]
@@ -107,10 +105,6 @@ export function createGateway(target: ApiTarget) {
 
     async publicKey(): Promise<{ key_id: string; public_key_pem: string }> {
       return (await httpGet(target, '/v1/ledger/public-key')) as { key_id: string; public_key_pem: string }
-    },
-
-    async checkpoints(): Promise<Checkpoint[]> {
-      return (await httpGet(target, '/v1/ledger/checkpoints')) as Checkpoint[]
     },
 
     async exportNdjson(fromSeq?: number): Promise<string> {
