@@ -5,7 +5,11 @@
 // FARAMESH_BASE_URL (http://faramesh:8000), FARAMESH_TOKEN, FARAMESH_AGENT_ID (demo-agent),
 // DEMO_INTERVAL_MS (5000), DEMO_ITERATIONS (0 = forever), DEMO_READY_TIMEOUT_MS (120000).
 
-const baseUrl = (process.env.FARAMESH_BASE_URL || process.env.FARA_API_BASE || 'http://faramesh:8000').replace(/\/+$/, '')
+const baseUrl = (
+  process.env.FARAMESH_BASE_URL ||
+  process.env.FARA_API_BASE ||
+  'http://faramesh:8000'
+).replace(/\/+$/, '')
 const token = process.env.FARAMESH_TOKEN || process.env.FARA_AUTH_TOKEN || ''
 const agentId = process.env.FARAMESH_AGENT_ID || 'demo-agent'
 const intervalMs = Number(process.env.DEMO_INTERVAL_MS || 5000)
@@ -49,8 +53,14 @@ async function main() {
   console.log(`demo-agent: ${agentId} submitting to ${baseUrl}`)
   for (let i = 0; iterations === 0 || i < iterations; i++) {
     const call = calls[i % calls.length]
-    const action = await post('/v1/actions', { agent_id: agentId, ...call, context: { agent_id: agentId, demo: true } })
-    console.log(`demo-agent: ${call.tool}.${call.operation} → ${action.status} (${action.reason ?? 'no reason'}) ${action.id}`)
+    const action = await post('/v1/actions', {
+      agent_id: agentId,
+      ...call,
+      context: { agent_id: agentId, demo: true },
+    })
+    console.log(
+      `demo-agent: ${call.tool}.${call.operation} → ${action.status} (${action.reason ?? 'no reason'}) ${action.id}`,
+    )
     if (action.status === 'allowed') {
       await post(`/v1/actions/${action.id}/result`, { success: true, result: { demo: true } })
     }
