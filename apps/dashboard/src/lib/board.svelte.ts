@@ -5,7 +5,7 @@ import type { ApiClient } from './api/client.js'
 import { connectEventStream, type EventStream, type StreamStatus } from './api/event-stream.js'
 import type { Filters } from './filters.js'
 import { applyFrame } from './live-list.js'
-import { rateSeries, type Counts, type RateSeries } from './overview.js'
+import { rateSeries, WINDOW_MINUTES, type Counts, type RateSeries } from './overview.js'
 
 const RATE_SAMPLE = 500
 
@@ -80,6 +80,9 @@ export class Board {
 
   tick(): void {
     this.now = Date.now()
+    // Keep memory bounded on a dashboard left open for days: only the chart's window matters.
+    const horizon = this.now - (WINDOW_MINUTES + 1) * 60_000
+    for (const [id, t] of this.#times) if (t < horizon) this.#times.delete(id)
     this.rate = rateSeries(this.#times.values(), this.now, this.#coveredSince)
   }
 
@@ -114,8 +117,13 @@ export class Board {
       this.tick()
     }
     this.onAction?.(frame.data)
-    clearTimeout(this.#countsTimer)
-    this.#countsTimer = setTimeout(() => void this.loadCounts(), 400)
+    // Throttled, not debounced: under a steady stream a debounce would never fire and the counts would freeze.
+    if (this.#countsTimer === undefined) {
+      this.#countsTimer = setTimeout(() => {
+        this.#countsTimer = undefined
+        void this.loadCounts()
+      }, 400)
+    }
   }
 
   /** Set by the page: the drawer listens here for its action. */

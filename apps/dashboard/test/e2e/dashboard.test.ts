@@ -1,44 +1,25 @@
-// The dashboard end to end, auth off: real gateway on 127.0.0.1, real headless Chromium.
+// The dashboard end to end, auth off: table, filters, pagination, keyboard, drawer, curl, approval.
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import type { Action, ActionEvent } from '@faramesh/policy-core'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launch, seriousViolations, shot } from './browser.js'
-import { startTestGateway, type TestGateway } from './gateway.js'
+import { closeDrawer as close, openDashboard, ready as readyOn, rows as rowsOn, type Dashboard } from './fixture.js'
+import { shot } from './browser.js'
 
-let gw: TestGateway
-let browser: Browser
-let context: BrowserContext
+let d: Dashboard
+let gw: Dashboard['gw']
 let page: Page
-
-const rows = () => page.locator('tbody tr[data-id]')
-async function closeDrawer(): Promise<void> {
-  await page.keyboard.press('Escape')
-  await page.waitForSelector('dialog', { state: 'detached' })
-  await page.waitForURL((u) => !u.searchParams.has('action'))
-}
-async function ready(p: Page = page): Promise<void> {
-  await p.waitForSelector('main[data-ready="true"]')
-  await p.waitForSelector('table[data-state="ready"]')
-}
+const rows = () => rowsOn(page)
+const ready = (p: Page = page) => readyOn(p)
+const closeDrawer = () => close(page)
 
 beforeAll(async () => {
-  ;[gw, browser] = await Promise.all([startTestGateway(), launch()])
-  // 30 allowed, 5 denied, 6 pending approval (+1 demo-seeded), submitted oldest → newest.
-  await gw.submitMany(30, (i) => ({ agent_id: `agent-${i % 3}`, tool: 'http', operation: 'get', params: { url: `https://example.com/${i}` } }), { concurrency: 1 })
-  await gw.submitMany(5, (i) => ({ agent_id: 'agent-0', tool: 'shell', operation: 'run', params: { cmd: `rm -rf /tmp/x${i}` } }), { concurrency: 1 })
-  await gw.submit({ agent_id: 'demo-agent', tool: 'http', operation: 'get', params: { url: 'https://demo' }, context: { demo: true } })
-  await gw.submitMany(6, (i) => ({ agent_id: 'agent-1', tool: 'payments', operation: 'refund', params: { amount: 100 + i } }), { concurrency: 1 })
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' })
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: gw.url })
-  context.setDefaultTimeout(10_000)
-  page = await context.newPage()
+  d = await openDashboard()
+  ;({ gw, page } = d)
 })
-
 afterAll(async () => {
-  await browser?.close()
-  await gw?.close()
+  await d?.close()
 })
 
 describe('dashboard (auth off)', () => {
@@ -171,71 +152,5 @@ describe('dashboard (auth off)', () => {
     expect(stored.status).toBe('approved')
     const events = await gw.api<ActionEvent[]>(`/v1/actions/${id}/events`)
     expect(events.at(-1)?.meta.reason).toBe('Checked with finance')
-  })
-
-  it('shows an action submitted through the API live, without a reload', async () => {
-    await page.locator('[data-stream="live"]').waitFor()
-    const before = await page.evaluate(() => performance.getEntriesByType('navigation').length)
-    const created = await gw.submit({ agent_id: 'live-agent', tool: 'payments', operation: 'charge', params: { amount: 5 } })
-    await page.locator(`tbody tr[data-id="${created.id}"]`).waitFor({ timeout: 5000 })
-    expect(await rows().first().getAttribute('data-id')).toBe(created.id)
-    await page.waitForFunction(() => document.querySelector('[data-count="pending"] .n')?.textContent === '6')
-    expect(await page.evaluate(() => performance.getEntriesByType('navigation').length)).toBe(before)
-  })
-
-  it('resumes after a dropped connection without losing what happened meanwhile', async () => {
-    const resumedFrom: string[] = []
-    page.on('request', (r) => {
-      const id = r.headers()['last-event-id']
-      if (r.url().endsWith('/v1/events') && id) resumedFrom.push(id)
-    })
-    // Cut the stream by restarting the gateway, and hold reconnects back until an action has been submitted,
-    // so it can only reach the page through the Last-Event-ID resume.
-    await page.route('**/v1/events', (route) => route.abort())
-    await gw.restart()
-    await page.locator('[data-stream="reconnecting"]').waitFor()
-    const missed = await gw.submit({ agent_id: 'offline-agent', tool: 'http', operation: 'post', params: {} })
-    await page.unroute('**/v1/events')
-    await page.locator('[data-stream="live"]').waitFor({ timeout: 20_000 })
-    await page.locator(`tbody tr[data-id="${missed.id}"]`).waitFor({ timeout: 5000 })
-    expect(resumedFrom.length).toBeGreaterThan(0)
-    expect(resumedFrom.every((id) => /^\d+$/.test(id))).toBe(true)
-  })
-
-  it('toggles the theme, remembers it, and otherwise follows the system', async () => {
-    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('light')
-    await page.getByRole('button', { name: 'Switch to dark theme' }).click()
-    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark')
-    await page.reload()
-    await ready()
-    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark')
-    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor)
-    expect(bg).toBe('rgb(15, 18, 23)')
-    await shot(page, 'table-dark')
-    await page.locator('tbody tr:has([data-status="pending_approval"]) button.open').first().click()
-    await page.locator('dialog[open] li[data-event]').first().waitFor()
-    await shot(page, 'drawer-dark')
-    await closeDrawer()
-    const dark = await browser.newContext({ colorScheme: 'dark' })
-    const p2 = await dark.newPage()
-    await p2.goto(gw.url + '/')
-    await ready(p2)
-    expect(await p2.evaluate(() => document.documentElement.dataset.theme)).toBe('dark')
-    await dark.close()
-  })
-
-  it('has no serious or critical axe-core violations, in either theme, with and without the drawer', async () => {
-    const report: Record<string, unknown> = {}
-    for (const theme of ['dark', 'light'] as const) {
-      if ((await page.evaluate(() => document.documentElement.dataset.theme)) !== theme) {
-        await page.getByRole('button', { name: `Switch to ${theme} theme` }).click()
-      }
-      report[`${theme}-table`] = await seriousViolations(page)
-      await rows().first().locator('button.open').click()
-      await page.locator('dialog[open] li[data-event]').first().waitFor()
-      report[`${theme}-drawer`] = await seriousViolations(page)
-      await closeDrawer()
-    }
-    expect(report).toEqual({ 'dark-table': [], 'dark-drawer': [], 'light-table': [], 'light-drawer': [] })
   })
 })
