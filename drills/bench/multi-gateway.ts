@@ -125,7 +125,7 @@ async function main(): Promise<void> {
         `${chain.actionsPerSec.toFixed(0)} actions/s = ${chain.eventsPerSec.toFixed(0)} chain appends/s (median of ${chain.rounds})`,
     )
   } finally {
-    await fleet.stopAll()
+    await fleet.destroy()
     await pg.destroy()
   }
 }

@@ -62,7 +62,7 @@ describe(`kill -9 during ${TOTAL} submits`, () => {
     const pg: PostgresCluster = await startPostgresCluster()
     cleanups.push(() => pg.destroy())
     const fleet: Fleet = await startFleet(pg, 3)
-    cleanups.push(() => fleet.stopAll())
+    cleanups.push(() => fleet.destroy())
     const alive = new Set(fleet.gateways.map((g) => g.url))
     const victim = fleet.gateways[1]!
     let killed: Promise<void> | undefined

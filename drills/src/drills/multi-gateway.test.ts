@@ -28,7 +28,7 @@ beforeAll(async () => {
   fleet = await startFleet(pg, 3)
 })
 afterAll(async () => {
-  await fleet?.stopAll()
+  await fleet?.destroy()
   await pg?.destroy()
 })
 

@@ -14,7 +14,7 @@ let pg: PostgresCluster
 let fleet: Fleet
 
 afterAll(async () => {
-  await fleet?.stopAll()
+  await fleet?.destroy()
   await pg?.destroy()
 })
 

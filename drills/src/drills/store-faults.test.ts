@@ -115,7 +115,7 @@ describe('Postgres switched to read-only (as after a failover to a standby)', ()
     const pg: PostgresCluster = await startPostgresCluster()
     cleanups.push(() => pg.destroy())
     const fleet = await startFleet(pg, 2)
-    cleanups.push(() => fleet.stopAll())
+    cleanups.push(() => fleet.destroy())
     const [g0, g1] = fleet.gateways as [GatewayProcess, GatewayProcess]
     const before = await submits(g0, 40, 'before')
     expect(before.acked).toHaveLength(40)

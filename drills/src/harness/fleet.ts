@@ -15,6 +15,8 @@ export interface Fleet {
   /** Start (or restart) gateway i on its former port. */
   restart(i: number): Promise<GatewayProcess>
   stopAll(): Promise<void>
+  /** Stop every gateway and remove the working directory (policy, key). */
+  destroy(): Promise<void>
 }
 
 export function writeSigningKey(dir: string): string {
@@ -52,6 +54,10 @@ export async function startFleet(
     },
     async stopAll() {
       await Promise.all(gateways.map((g) => g.stop()))
+    },
+    async destroy() {
+      await fleet.stopAll()
+      ws.remove()
     },
   }
   return fleet
