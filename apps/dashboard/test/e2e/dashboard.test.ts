@@ -115,6 +115,11 @@ describe('dashboard (auth off)', () => {
       'decision_made',
     ])
     expect(await dialog.locator('pre').first().textContent()).toContain('rm -rf')
+    // The gateway's ready-to-run snippets for this action, as the original UI showed them.
+    await dialog.getByText('JavaScript example').click()
+    const example = await dialog.locator('details[open] pre').textContent()
+    expect(example).toContain('submitAction')
+    expect(example).toContain('rm -rf /tmp/x')
   })
 
   it('copies a curl command that really works when pasted into a shell', async () => {
