@@ -17,6 +17,9 @@ const ACTIONS = Number(process.env.BENCH_ACTIONS ?? 100_000)
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2)
 const REPS = 3
+// BENCH_BACKENDS=postgres (or sqlite) measures one backend only.
+const BACKENDS = (process.env.BENCH_BACKENDS ?? 'sqlite,postgres').split(',')
+const want = (name: string) => BACKENDS.includes(name)
 
 let dir = ''
 let pg: PostgresInstance
@@ -65,6 +68,7 @@ describe('ledger benchmarks', () => {
   it('durable appends/s: group commit vs one transaction per append', async () => {
     const rows: Array<Record<string, string | number>> = []
     for (const [name, fresh] of [['sqlite', freshSqlite], ['postgres', freshPostgres]] as const) {
+      if (!want(name)) continue
       const db = await fresh()
       const group = await db.open()
       const single = await db.open({ maxBatch: 1 })
@@ -95,20 +99,27 @@ describe('ledger benchmarks', () => {
 
   it(`list p50/p99 over ${ACTIONS} actions`, async () => {
     const rows: Array<Record<string, string | number>> = []
-    const sqliteDb = await freshSqlite()
-    await (await sqliteDb.open()).close()
-    let t = performance.now()
-    populateSqliteActions(sqliteDb.path, ACTIONS)
-    console.log(`sqlite: ${ACTIONS} actions written in ${((performance.now() - t) / 1000).toFixed(1)} s`)
-    const pgDb = await freshPostgres()
-    await (await pgDb.open()).close()
-    t = performance.now()
-    const raw = postgres(pgDb.dsn, { max: 1, onnotice: () => undefined })
-    await populatePostgresActions(raw, ACTIONS)
-    await raw.end()
-    console.log(`postgres: ${ACTIONS} actions written in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+    const dbs: Array<[string, { open: Opener }]> = []
+    if (want('sqlite')) {
+      const sqliteDb = await freshSqlite()
+      await (await sqliteDb.open()).close()
+      const t = performance.now()
+      populateSqliteActions(sqliteDb.path, ACTIONS)
+      console.log(`sqlite: ${ACTIONS} actions written in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+      dbs.push(['sqlite', sqliteDb])
+    }
+    if (want('postgres')) {
+      const pgDb = await freshPostgres()
+      await (await pgDb.open()).close()
+      const t = performance.now()
+      const raw = postgres(pgDb.dsn, { max: 1, onnotice: () => undefined })
+      await populatePostgresActions(raw, ACTIONS)
+      await raw.end()
+      console.log(`postgres: ${ACTIONS} actions written in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+      dbs.push(['postgres', pgDb])
+    }
 
-    for (const [name, db] of [['sqlite', sqliteDb], ['postgres', pgDb]] as const) {
+    for (const [name, db] of dbs) {
       const ledger = await db.open()
       const pick = <T>(xs: readonly T[], i: number) => xs[(i * 2654435761) % xs.length]!
       const shapes: Array<[string, (i: number) => ListFilter]> = [
@@ -147,19 +158,26 @@ describe('ledger benchmarks', () => {
 
   it(`verify over ${EVENTS} events`, async () => {
     const rows: Array<Record<string, string | number>> = []
-    const sqliteDb = await freshSqlite()
-    await (await sqliteDb.open()).close()
-    let t = performance.now()
-    populateSqliteEvents(sqliteDb.path, EVENTS)
-    console.log(`sqlite: ${EVENTS} chained events written in ${((performance.now() - t) / 1000).toFixed(1)} s`)
-    const pgDb = await freshPostgres()
-    await (await pgDb.open()).close()
-    t = performance.now()
-    const raw = postgres(pgDb.dsn, { max: 1, onnotice: () => undefined })
-    await populatePostgresEvents(raw, EVENTS)
-    await raw.end()
-    console.log(`postgres: ${EVENTS} chained events written in ${((performance.now() - t) / 1000).toFixed(1)} s`)
-    for (const [name, db] of [['sqlite', sqliteDb], ['postgres', pgDb]] as const) {
+    const dbs: Array<[string, { open: Opener }]> = []
+    if (want('sqlite')) {
+      const sqliteDb = await freshSqlite()
+      await (await sqliteDb.open()).close()
+      const t = performance.now()
+      populateSqliteEvents(sqliteDb.path, EVENTS)
+      console.log(`sqlite: ${EVENTS} chained events written in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+      dbs.push(['sqlite', sqliteDb])
+    }
+    if (want('postgres')) {
+      const pgDb = await freshPostgres()
+      await (await pgDb.open()).close()
+      const t = performance.now()
+      const raw = postgres(pgDb.dsn, { max: 1, onnotice: () => undefined })
+      await populatePostgresEvents(raw, EVENTS)
+      await raw.end()
+      console.log(`postgres: ${EVENTS} chained events written in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+      dbs.push(['postgres', pgDb])
+    }
+    for (const [name, db] of dbs) {
       const ledger = await db.open({ checkpointIntervalMs: 0, checkpointEvery: 0 })
       await ledger.checkpoint()
       const times: number[] = []
