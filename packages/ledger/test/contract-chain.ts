@@ -71,6 +71,18 @@ export function chainContract(backend: Backend, fresh: () => Promise<TestDb>): v
       await ledger.close()
     })
 
+    it('signs the head every checkpointIntervalMs when it moved, and not again when it did not', async () => {
+      const db = await fresh()
+      const ledger = await db.open({ checkpointEvery: 0, checkpointIntervalMs: 40 })
+      await fill(ledger, 1)
+      await new Promise((r) => setTimeout(r, 300))
+      expect((await ledger.checkpoints()).map((c) => c.seq)).toEqual([2])
+      await fill(ledger, 1)
+      await new Promise((r) => setTimeout(r, 300))
+      expect((await ledger.checkpoints()).map((c) => c.seq)).toEqual([2, 4])
+      await ledger.close()
+    })
+
     it('delivers committed events to subscribers in seq order, once', async () => {
       const db = await fresh()
       const ledger = await db.open()
