@@ -1,7 +1,7 @@
 // kill -9 a gateway in the middle of a submit storm: nothing it acknowledged may be lost, and the chain
 // must still verify. CI runs 2,000 submits; DRILLS_FULL=1 runs the issue's 10,000.
 import { afterAll, describe, expect, it } from 'vitest'
-import { auditStore, verifyViaApi } from '../harness/audit.js'
+import { auditStore, verifyLogCli } from '../harness/audit.js'
 import { startFleet, type Fleet } from '../harness/fleet.js'
 import { startGatewayProcess, type GatewayProcess } from '../harness/gateway-process.js'
 import { failureCount, submitLoad } from '../harness/load.js'
@@ -47,8 +47,9 @@ describe(`kill -9 during ${TOTAL} submits`, () => {
     expect(load.acked.length).toBeGreaterThan(TOTAL / 2)
     expect(load.acked.length + failureCount(load)).toBe(TOTAL)
     expect([...load.failures.keys()].filter((k) => /^\d+$/.test(k) && k !== '503')).toEqual([])
-    expect(await verifyViaApi(gw.url)).toMatchObject({ ok: true })
+    expect(verifyLogCli({ url: gw.url })).toMatchObject({ ok: true })
     await gw.stop()
+    expect(verifyLogCli({ db: ws.sqlitePath })).toMatchObject({ ok: true })
     const audit = await auditStore({ sqlite: ws.sqlitePath }, load.acked)
     expect(audit.missing).toEqual([])
     expect(audit.verify).toMatchObject({ ok: true })
@@ -87,7 +88,7 @@ describe(`kill -9 during ${TOTAL} submits`, () => {
     expect([...load.failures.keys()].filter((k) => /^\d+$/.test(k) && k !== '503')).toEqual([])
     // The killed replica comes back without any repair step.
     const back = await fleet.restart(1)
-    expect(await verifyViaApi(back.url)).toMatchObject({ ok: true })
+    expect(verifyLogCli({ url: back.url })).toMatchObject({ ok: true })
     await fleet.stopAll()
     const audit = await auditStore({ postgres: fleet.dsn, signingKeyPath: fleet.signingKeyPath }, load.acked)
     expect(audit.missing).toEqual([])

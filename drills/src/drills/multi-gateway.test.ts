@@ -1,7 +1,7 @@
 // Three apps/server processes on one real Postgres: one shared ledger, one change feed, one chain.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Action } from '@faramesh/policy-core'
-import { auditStore, verifyViaApi } from '../harness/audit.js'
+import { auditStore, verifyLogCli, verifyViaApi } from '../harness/audit.js'
 import { startFleet, type Fleet } from '../harness/fleet.js'
 import { startPostgresCluster, type PostgresCluster } from '../harness/postgres-cluster.js'
 import { openSse } from '../harness/sse.js'
@@ -115,6 +115,7 @@ describe('three gateways on one Postgres', () => {
 
   it('keeps one chain that verifies, online and offline', async () => {
     for (const g of fleet.gateways) expect(await verifyViaApi(g.url)).toMatchObject({ ok: true })
+    expect(verifyLogCli({ url: fleet.gateways[2]!.url })).toMatchObject({ ok: true })
     await fleet.stopAll()
     const audit = await auditStore({ postgres: fleet.dsn, signingKeyPath: fleet.signingKeyPath }, acked)
     expect(audit.missing).toEqual([])

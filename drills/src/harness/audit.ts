@@ -2,6 +2,12 @@
 // an operator would: offline over the gateway's NDJSON export with its public key (what `faramesh verify-log`
 // does), and directly on the store with the ledger's own verify().
 import { verifyNdjson, type Ledger, type VerifyResult } from '@faramesh/ledger'
+import { execFileSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { DrillError } from './errors.js'
+import { repoRoot } from './paths.js'
 import { DRILL_TOKEN } from './workspace.js'
 
 export type StoreTarget =
@@ -58,4 +64,42 @@ export async function verifyViaApi(url: string): Promise<VerifyResult> {
   const res = await fetch(`${url}/v1/ledger/export`, { headers })
   if (!res.ok) throw new Error(`GET /v1/ledger/export → ${res.status}`)
   return verifyNdjson(await res.text(), key.public_key_pem)
+}
+
+export interface VerifyLogReport {
+  ok: boolean
+  checked: number
+  source: string
+  reason?: string
+}
+
+/** The real `faramesh verify-log --json`: against a gateway (`{ url }`) or a SQLite file (`{ db }`).
+ *  Exit 0 means the chain verified; 11 means it did not (the JSON says where). */
+export function verifyLogCli(target: { url: string } | { db: string }): VerifyLogReport {
+  const cli = join(repoRoot, 'packages', 'cli', 'bin', 'run.js')
+  if (!existsSync(join(repoRoot, 'packages', 'cli', 'dist'))) {
+    throw new DrillError(
+      'NOT_BUILT',
+      'packages/cli/dist: run `pnpm --filter "@faramesh/drills..." run build`',
+    )
+  }
+  const args =
+    'db' in target
+      ? ['--db', target.db]
+      : ['--host', new URL(target.url).hostname, '--port', new URL(target.url).port, '--token', DRILL_TOKEN]
+  try {
+    const out = execFileSync(process.execPath, [cli, 'verify-log', ...args, '--json'], {
+      encoding: 'utf8',
+      cwd: tmpdir(),
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root' },
+      timeout: 60_000,
+    })
+    return JSON.parse(out) as VerifyLogReport
+  } catch (err) {
+    const e = err as { status?: number; stdout?: string; stderr?: string }
+    if (e.status === 11 && e.stdout) return JSON.parse(e.stdout) as VerifyLogReport
+    throw new DrillError('START_FAILED', `faramesh verify-log exited ${e.status}: ${e.stderr ?? ''}`, {
+      cause: err,
+    })
+  }
 }
