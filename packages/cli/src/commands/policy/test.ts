@@ -41,6 +41,7 @@ lists failures and the rules no case exercised. Exits with 10 when a case fails.
 
 File format:
   policy: ../default.yaml            # relative to the test file
+  profile: ../profile.yaml           # optional execution profile, checked first as in the gateway
   cases:
     - name: shell needs approval
       request: { tool: shell, operation: run, params: { cmd: ls } }
