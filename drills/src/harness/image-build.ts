@@ -2,7 +2,7 @@
 // standing in for the container's filesystem (/src, /out). System set-up steps (apt-get, a global pnpm) are
 // skipped: this machine already has them. The build context is the checkout's files that git would commit.
 import { execFileSync } from 'node:child_process'
-import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, posix } from 'node:path'
 import type { Stage } from './dockerfile.js'
@@ -46,15 +46,23 @@ export function replayBuildStage(stage: Stage): ReplayedBuild {
       mkdirSync(inRoot(workdir), { recursive: true })
     } else if (step.keyword === 'COPY') {
       if (step.from) throw new DrillError('BAD_FILE', `COPY --from in the build stage is not supported`)
-      const dest = posix.resolve(workdir, step.args.at(-1) ?? '.')
-      for (const src of step.args.slice(0, -1)) {
+      const destArg = step.args.at(-1) ?? '.'
+      const sources = step.args.slice(0, -1)
+      const dest = posix.resolve(workdir, destArg)
+      for (const src of sources) {
         if (src === '.') {
           for (const f of contextFiles()) {
             mkdirSync(dirname(join(inRoot(dest), f)), { recursive: true })
             copyFileSync(join(repoRoot, f), join(inRoot(dest), f))
           }
+        } else if (statSync(join(repoRoot, src)).isDirectory()) {
+          // Docker copies a directory's contents into the destination.
+          cpSync(join(repoRoot, src), inRoot(dest), { recursive: true })
         } else {
-          cpSync(join(repoRoot, src), join(inRoot(dest), posix.basename(src)), { recursive: true })
+          const into = destArg.endsWith('/') || sources.length > 1
+          const target = into ? join(inRoot(dest), posix.basename(src)) : inRoot(dest)
+          mkdirSync(dirname(target), { recursive: true })
+          copyFileSync(join(repoRoot, src), target)
         }
       }
     } else if (step.keyword === 'RUN') {
