@@ -83,7 +83,10 @@ export function replayBuildStage(stage: Stage): ReplayedBuild {
         })
       } catch (err) {
         const e = err as { stdout?: Buffer; stderr?: Buffer }
-        const output = `${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? ''}`.slice(-4000)
+        const all = `${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? ''}`
+        // A recursive pnpm run reports the failing package's errors mid-output: show those, then the tail.
+        const errors = all.split('\n').filter((l) => /error/i.test(l)).slice(0, 40).join('\n')
+        const output = `${errors}\n…\n${all.slice(-2000)}`
         throw new DrillError('BAD_FILE', `RUN ${command} failed:\n${output}`, { cause: err })
       }
       log.push({ command, ms: Date.now() - started })
