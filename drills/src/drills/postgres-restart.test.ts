@@ -35,7 +35,7 @@ function expectAlive(): void {
     throw new Error(
       `gateway ${g.url} died (exit ${g.child.exitCode ?? g.child.signalCode}) while Postgres restarted. ` +
         'If the output shows "Cannot read properties of null (reading \'write\')" in postgres/src/connection.js, ' +
-        'that is postgres.js 3.4.9 issue #1154: apply drills/patches/postgres@3.4.9.patch (drills/README.md).\n' +
+        'that is postgres.js 3.4.9 issue #1154: apply patches/postgres@3.4.9.patch (drills/README.md).\n' +
         g.output().slice(-3000),
     )
   }
