@@ -46,4 +46,33 @@ describe('group commit', () => {
     await Promise.all(Array.from({ length: 10 }, (_, i) => gc.submit(i)))
     expect(sizes).toEqual([4, 4, 2])
   })
+
+  it('with inFlight 2 hands over the next batch while one runs, answers in order and drains on flushed()', async () => {
+    const log: string[] = []
+    let chain = Promise.resolve()
+    // Like the write worker: batches run one after another in the order they were handed over.
+    const gc = new GroupCommit<number, number>((ops) => {
+      log.push(`sent ${ops.join(',')}`)
+      const done = chain.then(async () => {
+        await new Promise((r) => setTimeout(r, 20))
+        log.push(`committed ${ops.join(',')}`)
+        return ops.map((value) => ({ ok: true as const, value }))
+      })
+      chain = done.then(() => undefined)
+      return done
+    }, 512, 2)
+    const answered: number[] = []
+    const track = (n: number) => gc.submit(n).then((v) => void answered.push(v))
+    const a = track(1)
+    await new Promise((r) => setTimeout(r, 5))
+    const b = [2, 3].map(track)
+    await new Promise((r) => setTimeout(r, 5))
+    const c = [4, 5].map(track)
+    await gc.flushed()
+    expect(answered).toEqual([1, 2, 3, 4, 5])
+    expect(log.slice(0, 3)).toEqual(['sent 1', 'sent 2,3', 'committed 1'])
+    expect(log).toContain('sent 4,5')
+    expect(log.indexOf('sent 4,5')).toBeGreaterThan(log.indexOf('committed 1'))
+    await Promise.all([a, ...b, ...c])
+  })
 })

@@ -35,7 +35,7 @@ export async function buildLedger(store: LedgerStore, key: SigningKey, options: 
       if (every > 0 && top - lastCheckpointSeq >= every) void checkpoint().catch(() => undefined)
     }
     return outcomes
-  }, Math.max(1, Math.floor(options.maxBatch ?? 512)))
+  }, Math.max(1, Math.floor(options.maxBatch ?? 512)), store.writeConcurrency ?? 1)
 
   const timer = intervalMs > 0 ? setInterval(() => void checkpoint().catch(() => undefined), intervalMs) : null
   timer?.unref()

@@ -9,6 +9,8 @@ export type CountFilter = Omit<ListFilter, 'limit' | 'offset' | 'cursor'>
 
 export interface LedgerStore {
   readonly dialect: 'sqlite' | 'postgres'
+  /** Batches applyBatch may be given before the previous one answered (it must apply them in that order). Default 1. */
+  readonly writeConcurrency?: number
   /** Apply the ops in one transaction under the chain lock; resolve only after COMMIT. A refused op fails alone. */
   applyBatch(ops: WriteOp[]): Promise<Array<BatchOutcome<OpResult>>>
   getAction(id: string): Promise<ActionRecord | null>

@@ -7,6 +7,7 @@ import type { Ledger, LedgerOptions } from '../types.js'
 import { sqliteError } from './errors.js'
 import { checkSchemaVersion, migrateSqlite } from './migrator.js'
 import { createSqliteStore } from './store.js'
+import { inlineWriter, startWriteWorker } from './write-client.js'
 
 export * as sqliteSchema from './schema.js'
 
@@ -17,6 +18,11 @@ export * as sqliteSchema from './schema.js'
 export interface SqliteLedgerOptions extends LedgerOptions {
   /** How long a write waits for another process's lock before failing with STORE_UNAVAILABLE (default 10 s). */
   busyTimeoutMs?: number
+  /**
+   * Commit in a worker thread (default true) so the fsync of each group commit does not block the event loop.
+   * `false` writes on the calling thread (as ':memory:' always does: its one connection cannot be shared).
+   */
+  writeWorker?: boolean
 }
 
 export async function openSqliteLedger(path: string, options: SqliteLedgerOptions = {}): Promise<Ledger> {
@@ -28,14 +34,22 @@ export async function openSqliteLedger(path: string, options: SqliteLedgerOption
     throw sqliteError(err, `cannot open ${path}`)
   }
   try {
-    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000))}`)
+    const busyTimeoutMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000))
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`)
     checkSchemaVersion(db, path)
     db.pragma('journal_mode = WAL')
     // FULL: a commit is on disk (WAL fsynced) before the caller is told it happened.
     db.pragma('synchronous = FULL')
     migrateSqlite(db, path, (options.clock?.() ?? new Date()).toISOString())
     const key = resolveSigningKey(options, path === ':memory:' ? null : `${path}.signing-key.pem`)
-    return await buildLedger(createSqliteStore(db), key, options)
+    const inline = path === ':memory:' || options.writeWorker === false
+    const writer = inline ? inlineWriter(db) : await startWriteWorker({ path, busyTimeoutMs })
+    try {
+      return await buildLedger(createSqliteStore(db, writer), key, options)
+    } catch (err) {
+      await writer.close()
+      throw err
+    }
   } catch (err) {
     db.close()
     throw sqliteError(err, `cannot open ${path}`)

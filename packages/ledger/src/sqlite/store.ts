@@ -1,17 +1,18 @@
-// SQLite store: one connection, WAL with synchronous=FULL, every batch in one BEGIN IMMEDIATE transaction (which
-// also serialises writers across processes sharing the file). Each op runs in a savepoint so a refused
-// compare-and-set rolls back alone and its batch-mates still commit.
+// SQLite store: reads on this thread's connection, writes through the SqliteWriter (the write worker's own
+// connection: batch-writer.ts). WAL lets the two run at once: a read sees every transaction committed before it.
 import type Database from 'better-sqlite3'
 import type { Checkpoint } from '@faramesh/policy-core'
-import { ACTION_COLUMN_NAMES, decodeAction } from '../action-codec.js'
+import { decodeAction } from '../action-codec.js'
 import { encodeCursor, pageOffset, pageSize } from '../cursor.js'
 import type { BatchOutcome } from '../group-commit.js'
-import { chainEvents, type StoredEvent } from '../hash-chain.js'
+import type { StoredEvent } from '../hash-chain.js'
 import { buildWhere } from '../list-filter.js'
 import type { CountFilter, LedgerStore } from '../store.js'
-import type { ActionRecord, ListFilter } from '../types.js'
-import { transitionRefused, type OpResult, type WriteOp } from '../write-ops.js'
+import type { ListFilter } from '../types.js'
+import type { OpResult, WriteOp } from '../write-ops.js'
+import { toSqliteOp, type WireOutcome } from './batch-writer.js'
 import { sqliteError } from './errors.js'
+import { fromWire, type SqliteWriter } from './write-client.js'
 
 type Row = Record<string, unknown>
 const rawEvent = (r: unknown[]): StoredEvent => ({
@@ -26,20 +27,15 @@ const rawEvent = (r: unknown[]): StoredEvent => ({
 })
 const EVENT_COLS = 'seq, id, action_id, event_type, meta, created_at, prev_hash, hash'
 
-export function createSqliteStore(db: Database.Database): LedgerStore {
+export function createSqliteStore(db: Database.Database, writer: SqliteWriter): LedgerStore {
   const cache = new Map<string, Database.Statement>()
   const stmt = (sql: string) => {
     let s = cache.get(sql)
     if (!s) cache.set(sql, (s = db.prepare(sql)))
     return s
   }
-  const insertAction = stmt(
-    `INSERT INTO actions (${ACTION_COLUMN_NAMES.join(', ')}) VALUES (${ACTION_COLUMN_NAMES.map((c) => `@${c}`).join(', ')})`,
-  )
-  const insertEvent = stmt(`INSERT INTO action_events (${EVENT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
   const headStmt = stmt('SELECT seq, hash FROM action_events ORDER BY seq DESC LIMIT 1')
   const getStmt = stmt('SELECT * FROM actions WHERE id = ?')
-  const existsStmt = stmt('SELECT 1 FROM actions WHERE id = ?')
   // Arrays instead of row objects: verify() reads a million rows, and this is a third faster.
   const readRange = db.prepare(`SELECT ${EVENT_COLS} FROM action_events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?`).raw(true)
 
@@ -56,68 +52,25 @@ export function createSqliteStore(db: Database.Database): LedgerStore {
     return row ? decodeAction(row, false) : null
   }
 
-  function applyOne(op: WriteOp, chainHead: { seq: number; hash: string } | null): OpResult {
-    let action: ActionRecord | null = null
-    if (op.kind === 'create') {
-      insertAction.run(op.row)
-      action = op.record
-    } else if (op.kind === 'transition') {
-      const cols = op.set.map(([c]) => c)
-      const sql = `UPDATE actions SET status = ?${cols.map((c) => `, ${c} = ?`).join('')} WHERE id = ? AND status IN (${op.from.map(() => '?').join(', ')})${op.expectRequestHash === undefined ? '' : ' AND request_hash = ?'} RETURNING *`
-      const args: unknown[] = [op.to, ...op.set.map(([, v]) => v), op.id, ...op.from]
-      if (op.expectRequestHash !== undefined) args.push(op.expectRequestHash)
-      const row = stmt(sql).get(...args) as Row | undefined
-      if (!row) throw transitionRefused(op.id, getAction(op.id), op)
-      action = decodeAction(row, false)
-    } else if (!existsStmt.get(op.actionId)) {
-      throw transitionRefused(op.actionId, null, { kind: 'transition', id: op.actionId, from: [], to: 'failed', set: [], expectRequestHash: undefined, events: [] })
-    }
-    const events = chainEvents(chainHead, op.events)
-    for (const e of events) insertEvent.run(e.seq, e.id, e.action_id, e.event_type, e.meta, e.created_at, e.prev_hash, e.hash)
-    return { action, events }
-  }
-
-  function applyBatch(ops: WriteOp[]): Array<BatchOutcome<OpResult>> {
-    try {
-      db.exec('BEGIN IMMEDIATE')
-    } catch (err) {
-      const error = sqliteError(err, 'cannot start a write transaction')
-      return ops.map(() => ({ ok: false, error }))
-    }
-    const outcomes: Array<BatchOutcome<OpResult>> = []
-    try {
-      let chainHead = head()
-      for (const op of ops) {
-        db.exec('SAVEPOINT op')
-        try {
-          const value = applyOne(op, chainHead)
-          db.exec('RELEASE op')
-          if (value.events.length) chainHead = value.events[value.events.length - 1]!
-          outcomes.push({ ok: true, value })
-        } catch (err) {
-          db.exec('ROLLBACK TO op')
-          db.exec('RELEASE op')
-          outcomes.push({ ok: false, error: sqliteError(err, 'write refused') })
-        }
-      }
-      db.exec('COMMIT')
-      return outcomes
-    } catch (err) {
-      if (db.inTransaction) {
-        try {
-          db.exec('ROLLBACK')
-        } catch {
-          // The connection is gone; the error below says so.
-        }
-      }
-      const error = sqliteError(err, 'commit failed')
-      return ops.map(() => ({ ok: false, error }))
-    }
+  /** The op's result from the worker's answer: events rebuilt from what was sent plus the seqs and hashes. */
+  function result(op: WriteOp, o: WireOutcome): BatchOutcome<OpResult> {
+    if (!o.ok) return { ok: false, error: fromWire(o.error) }
+    let prev = o.prevHash
+    const events = op.events.map((e, i): StoredEvent => {
+      const stored = { ...e, seq: o.seq + i, prev_hash: prev, hash: o.hashes[i]! }
+      prev = stored.hash
+      return stored
+    })
+    return { ok: true, value: { action: op.kind === 'create' ? op.record : o.action, events } }
   }
 
   return {
     dialect: 'sqlite',
-    applyBatch: async (ops) => applyBatch(ops),
+    writeConcurrency: writer.concurrency,
+    async applyBatch(ops) {
+      const outcomes = await writer.applyBatch(ops.map(toSqliteOp))
+      return ops.map((op, i) => result(op, outcomes[i] ?? { ok: false, error: { code: 'STORE_UNAVAILABLE', message: 'no outcome for write', details: undefined } }))
+    },
     getAction: (id) => read('get action', () => getAction(id)),
     findByIdPrefix: (prefix, limit) =>
       read('find by prefix', () =>
@@ -169,18 +122,10 @@ export function createSqliteStore(db: Database.Database): LedgerStore {
     head: () => read('head', head),
     checkpoints: () =>
       read('checkpoints', () => stmt('SELECT seq, hash, created_at, key_id, signature FROM ledger_checkpoints ORDER BY seq').all() as Checkpoint[]),
-    insertCheckpoint: (cp) =>
-      read('write checkpoint', () => {
-        stmt('INSERT OR IGNORE INTO ledger_checkpoints (seq, hash, created_at, key_id, signature) VALUES (?, ?, ?, ?, ?)').run(
-          cp.seq, cp.hash, cp.created_at, cp.key_id, cp.signature,
-        )
-      }),
+    insertCheckpoint: (cp) => writer.insertCheckpoint(cp),
     publicKeys: () =>
       read('public keys', () => (stmt('SELECT public_key_pem FROM ledger_keys').all() as Array<{ public_key_pem: string }>).map((r) => r.public_key_pem)),
-    registerPublicKey: (keyId, pem, createdAt) =>
-      read('register key', () => {
-        stmt('INSERT OR IGNORE INTO ledger_keys (key_id, public_key_pem, created_at) VALUES (?, ?, ?)').run(keyId, pem, createdAt)
-      }),
+    registerPublicKey: (keyId, pem, createdAt) => writer.registerPublicKey(keyId, pem, createdAt),
     watchExternal(onChange) {
       // data_version changes when another connection (another process) commits to the file.
       let seen = db.pragma('data_version', { simple: true })
@@ -199,6 +144,10 @@ export function createSqliteStore(db: Database.Database): LedgerStore {
       return () => clearInterval(t)
     },
     ping: () => read('ping', () => stmt('SELECT 1 AS ok').get() !== undefined).catch(() => false),
-    close: () => read('close', () => void db.close()),
+    async close() {
+      // The writer first: its last batch's callers were answered already (the ledger drains before closing).
+      await writer.close().catch(() => undefined)
+      db.close()
+    },
   }
 }

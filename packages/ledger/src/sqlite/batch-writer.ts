@@ -1,0 +1,152 @@
+// The SQLite write path on one connection: every batch in one BEGIN IMMEDIATE transaction (which also serialises
+// writers across processes sharing the file), each op in a savepoint so a refused compare-and-set rolls back alone
+// and its batch-mates still commit. It runs in the write worker (write-worker.ts) or, for ':memory:', inline.
+// Inputs and outputs are plain data so they cross postMessage unchanged.
+import type Database from 'better-sqlite3'
+import type { Checkpoint } from '@faramesh/policy-core'
+import { ACTION_COLUMN_NAMES, decodeAction } from '../action-codec.js'
+import { isLedgerError, type LedgerErrorCode } from '../errors.js'
+import { eventHash, type UnchainedEvent } from '../hash-chain.js'
+import type { ActionRecord } from '../types.js'
+import { transitionRefused, type WriteOp } from '../write-ops.js'
+import { sqliteError } from './errors.js'
+
+type TransitionOp = Extract<WriteOp, { kind: 'transition' }>
+/** A WriteOp without what only the caller's side needs (the create's decoded record). */
+export type SqliteOp = { kind: 'create'; row: Record<string, unknown>; events: UnchainedEvent[] } | TransitionOp | Extract<WriteOp, { kind: 'append' }>
+
+export interface WireError {
+  code: LedgerErrorCode
+  message: string
+  details: Record<string, unknown> | undefined
+}
+
+/** One op's result: the action after a transition, and the op's events' chain (seqs `seq`, `seq + 1`, …). */
+export type WireOutcome =
+  | { ok: true; action: ActionRecord | null; seq: number; prevHash: string; hashes: string[] }
+  | { ok: false; error: WireError }
+
+export function toSqliteOp(op: WriteOp): SqliteOp {
+  return op.kind === 'create' ? { kind: 'create', row: op.row, events: op.events } : op
+}
+
+export function wireError(err: unknown, what: string): WireError {
+  const e = isLedgerError(err) ? err : sqliteError(err, what)
+  return { code: e.code, message: e.message, details: e.details }
+}
+
+export interface BatchWriter {
+  applyBatch(ops: SqliteOp[]): WireOutcome[]
+  insertCheckpoint(cp: Checkpoint): void
+  registerPublicKey(keyId: string, pem: string, createdAt: string): void
+}
+
+export function createBatchWriter(db: Database.Database): BatchWriter {
+  const cache = new Map<string, Database.Statement>()
+  const stmt = (sql: string) => {
+    let s = cache.get(sql)
+    if (!s) cache.set(sql, (s = db.prepare(sql)))
+    return s
+  }
+  // Positional parameters in ACTION_COLUMN_NAMES order: no per-row name lookups in the driver.
+  const insertAction = stmt(`INSERT INTO actions (${ACTION_COLUMN_NAMES.join(', ')}) VALUES (${ACTION_COLUMN_NAMES.map(() => '?').join(', ')})`)
+  const insertEvent = stmt('INSERT INTO action_events (seq, id, action_id, event_type, meta, created_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+  const headStmt = stmt('SELECT seq, hash FROM action_events ORDER BY seq DESC LIMIT 1')
+  const getStmt = stmt('SELECT * FROM actions WHERE id = ?')
+  const existsStmt = stmt('SELECT 1 FROM actions WHERE id = ?')
+  // Transaction control prepared once too: exec() would parse the text again for every op.
+  const begin = db.prepare('BEGIN IMMEDIATE')
+  const commit = db.prepare('COMMIT')
+  const rollback = db.prepare('ROLLBACK')
+  const savepoint = db.prepare('SAVEPOINT op')
+  const release = db.prepare('RELEASE op')
+  const rollbackTo = db.prepare('ROLLBACK TO op')
+  const actionValues = (row: Record<string, unknown>) => ACTION_COLUMN_NAMES.map((c) => row[c] ?? null)
+
+  function transitionSql(op: TransitionOp): string {
+    return `UPDATE actions SET status = ?${op.set.map(([c]) => `, ${c} = ?`).join('')} WHERE id = ? AND status IN (${op.from.map(() => '?').join(', ')})${op.expectRequestHash === undefined ? '' : ' AND request_hash = ?'} RETURNING *`
+  }
+
+  /** Writes one op's row changes; returns the action after a transition. Throws when the op is refused. */
+  function applyRow(op: SqliteOp): ActionRecord | null {
+    if (op.kind === 'create') {
+      insertAction.run(actionValues(op.row))
+      return null
+    }
+    if (op.kind === 'transition') {
+      const args: unknown[] = [op.to, ...op.set.map(([, v]) => v), op.id, ...op.from]
+      if (op.expectRequestHash !== undefined) args.push(op.expectRequestHash)
+      const row = stmt(transitionSql(op)).get(args) as Record<string, unknown> | undefined
+      if (row) return decodeAction(row, false)
+      const current = getStmt.get(op.id) as Record<string, unknown> | undefined
+      throw transitionRefused(op.id, current ? decodeAction(current, false) : null, op)
+    }
+    if (!existsStmt.get(op.actionId)) {
+      throw transitionRefused(op.actionId, null, { kind: 'transition', id: op.actionId, from: [], to: 'failed', set: [], expectRequestHash: undefined, events: [] })
+    }
+    return null
+  }
+
+  function applyBatch(ops: SqliteOp[]): WireOutcome[] {
+    try {
+      begin.run()
+    } catch (err) {
+      const error = wireError(err, 'cannot start a write transaction')
+      return ops.map(() => ({ ok: false, error }))
+    }
+    const outcomes: WireOutcome[] = []
+    try {
+      const h = headStmt.get() as { seq: number; hash: string } | undefined
+      let seq = h?.seq ?? 0
+      let prev = h?.hash ?? ''
+      for (const op of ops) {
+        savepoint.run()
+        try {
+          const action = applyRow(op)
+          const hashes: string[] = []
+          let s = seq
+          let p = prev
+          for (const e of op.events) {
+            s += 1
+            const hash = eventHash({ ...e, seq: s, prev_hash: p })
+            insertEvent.run(s, e.id, e.action_id, e.event_type, e.meta, e.created_at, p, hash)
+            hashes.push(hash)
+            p = hash
+          }
+          release.run()
+          outcomes.push({ ok: true, action, seq: seq + 1, prevHash: prev, hashes })
+          seq = s
+          prev = p
+        } catch (err) {
+          rollbackTo.run()
+          release.run()
+          outcomes.push({ ok: false, error: wireError(err, 'write refused') })
+        }
+      }
+      commit.run()
+      return outcomes
+    } catch (err) {
+      if (db.inTransaction) {
+        try {
+          rollback.run()
+        } catch {
+          // The connection is gone; the error below says so.
+        }
+      }
+      const error = wireError(err, 'commit failed')
+      return ops.map(() => ({ ok: false, error }))
+    }
+  }
+
+  return {
+    applyBatch,
+    insertCheckpoint(cp) {
+      stmt('INSERT OR IGNORE INTO ledger_checkpoints (seq, hash, created_at, key_id, signature) VALUES (?, ?, ?, ?, ?)').run(
+        cp.seq, cp.hash, cp.created_at, cp.key_id, cp.signature,
+      )
+    },
+    registerPublicKey(keyId, pem, createdAt) {
+      stmt('INSERT OR IGNORE INTO ledger_keys (key_id, public_key_pem, created_at) VALUES (?, ?, ?)').run(keyId, pem, createdAt)
+    },
+  }
+}

@@ -1,0 +1,115 @@
+// The main thread's side of the SQLite write path: batches go to the write worker by postMessage and their promises
+// resolve when the worker answers, i.e. after COMMIT. ':memory:' databases (one connection only) write inline.
+import { existsSync } from 'node:fs'
+import { Worker } from 'node:worker_threads'
+import type Database from 'better-sqlite3'
+import type { Checkpoint } from '@faramesh/policy-core'
+import { LedgerError } from '../errors.js'
+import { createBatchWriter, wireError, type SqliteOp, type WireError, type WireOutcome } from './batch-writer.js'
+import type { WriterRequest, WriterResponse, WriterStart } from './write-protocol.js'
+
+export interface SqliteWriter {
+  /** How many batches may be handed over before the previous one answered (the worker applies them in order). */
+  readonly concurrency: number
+  applyBatch(ops: SqliteOp[]): Promise<WireOutcome[]>
+  insertCheckpoint(cp: Checkpoint): Promise<void>
+  registerPublicKey(keyId: string, pem: string, createdAt: string): Promise<void>
+  close(): Promise<void>
+}
+
+export const fromWire = (e: WireError): LedgerError => new LedgerError(e.code, e.message, e.details)
+
+/** Writes on the given connection, blocking the event loop for each commit (the only choice for ':memory:'). */
+export function inlineWriter(db: Database.Database): SqliteWriter {
+  const w = createBatchWriter(db)
+  const run = <T>(what: string, f: () => T): Promise<T> => {
+    try {
+      return Promise.resolve(f())
+    } catch (err) {
+      return Promise.reject(fromWire(wireError(err, what)))
+    }
+  }
+  return {
+    concurrency: 1,
+    applyBatch: (ops) => run('write', () => w.applyBatch(ops)),
+    insertCheckpoint: (cp) => run('write checkpoint', () => w.insertCheckpoint(cp)),
+    registerPublicKey: (k, pem, at) => run('register key', () => w.registerPublicKey(k, pem, at)),
+    close: () => Promise.resolve(),
+  }
+}
+
+// Built: dist/sqlite/write-worker.js. From the TypeScript sources (tests, benchmarks) Node strips the types itself;
+// the hook maps the sources' `./x.js` imports to the `./x.ts` files beside them.
+function workerUrl(): URL {
+  const built = new URL('./write-worker.js', import.meta.url)
+  if (existsSync(built)) return built
+  const source = new URL('./write-worker.ts', import.meta.url).href
+  const boot = `import { registerHooks } from 'node:module'
+registerHooks({ resolve(s, c, next) {
+  try { return next(s, c) } catch (e) { if (/^\\.\\.?\\//.test(s) && s.endsWith('.js')) return next(s.slice(0, -3) + '.ts', c); throw e }
+} })
+await import(${JSON.stringify(source)})`
+  return new URL(`data:text/javascript,${encodeURIComponent(boot)}`)
+}
+
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never
+
+export function startWriteWorker(start: WriterStart): Promise<SqliteWriter> {
+  const worker = new Worker(workerUrl(), { workerData: start })
+  const pending = new Map<number, { resolve: (v: WireOutcome[] | null) => void; reject: (e: LedgerError) => void }>()
+  let nextId = 1
+  let stopped: LedgerError | null = null
+  // Referenced only while a write is in flight: an open ledger alone does not keep the process alive.
+  worker.unref()
+
+  const fail = (error: LedgerError) => {
+    stopped ??= error
+    for (const p of pending.values()) p.reject(stopped)
+    pending.clear()
+  }
+  worker.on('error', (err) => fail(new LedgerError('STORE_UNAVAILABLE', `sqlite write worker failed: ${err.message}`, undefined, err)))
+  worker.on('exit', () => fail(new LedgerError('STORE_UNAVAILABLE', 'sqlite write worker stopped')))
+  worker.on('message', (m: WriterResponse) => {
+    const p = pending.get(m.id)
+    if (!p) return
+    pending.delete(m.id)
+    if (pending.size === 0) worker.unref()
+    if (m.ok) p.resolve(m.value)
+    else p.reject(fromWire(m.error))
+  })
+
+  function request(id: number, req: WriterRequest | null): Promise<WireOutcome[] | null> {
+    if (stopped) return Promise.reject(stopped)
+    return new Promise((resolve, reject) => {
+      if (pending.size === 0) worker.ref()
+      pending.set(id, { resolve, reject })
+      if (req) worker.postMessage(req)
+    })
+  }
+  const send = (req: WithoutId<WriterRequest>) => {
+    const id = nextId++
+    return request(id, { ...req, id })
+  }
+
+  const writer: SqliteWriter = {
+    // Two: the worker commits one batch while this thread answers the previous one and gathers the next.
+    concurrency: 2,
+    applyBatch: async (ops) => (await send({ kind: 'batch', ops })) ?? [],
+    insertCheckpoint: async (cp) => void (await send({ kind: 'checkpoint', cp })),
+    registerPublicKey: async (keyId, pem, createdAt) => void (await send({ kind: 'key', keyId, pem, createdAt })),
+    async close() {
+      if (stopped) return
+      const exited = new Promise((r) => worker.once('exit', r))
+      await send({ kind: 'close' }).catch(() => undefined)
+      await exited
+    },
+  }
+  // The worker's first message (id 0) says whether it could open the file for writing.
+  return request(0, null).then(
+    () => writer,
+    async (err: LedgerError) => {
+      await worker.terminate()
+      throw err
+    },
+  )
+}
