@@ -1,6 +1,6 @@
 // Where the CLI finds the gateway and local files: flags, then real environment variables, then `.env` in the
 // working directory, then the same defaults as the server (CONTRACT.md § Configuration).
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 
 export interface TargetFlags {
@@ -74,6 +74,14 @@ export function resolveTarget(flags: TargetFlags, env: Record<string, string | u
 
 export function policyPath(env: Record<string, string | undefined>, cwd = process.cwd()): string {
   return resolve(cwd, pick(env, 'FARA_POLICY_FILE') ?? 'policies/default.yaml')
+}
+
+/** The profile the gateway would load: FARA_PROFILE_FILE, else profiles/default.yaml when it exists, else none. */
+export function profilePath(env: Record<string, string | undefined>, cwd = process.cwd()): string | null {
+  const configured = pick(env, 'FARA_PROFILE_FILE')
+  if (configured) return resolve(cwd, configured)
+  const fallback = resolve(cwd, 'profiles/default.yaml')
+  return existsSync(fallback) ? fallback : null
 }
 
 export function sqlitePath(env: Record<string, string | undefined>, cwd = process.cwd()): string {

@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path'
 
 export interface ScaffoldFile {
   path: string
-  content: string
+  /** Bytes are written as they are (init-docker's copies must be byte-identical). */
+  content: string | Uint8Array
 }
 
 export interface ScaffoldResult {
@@ -13,7 +14,8 @@ export interface ScaffoldResult {
   overwritten: string[]
 }
 
-export function scaffold(dir: string, files: readonly ScaffoldFile[], force: boolean): ScaffoldResult {
+/** With `dryRun` nothing is written, but the result says what would have been. */
+export function scaffold(dir: string, files: readonly ScaffoldFile[], force: boolean, dryRun = false): ScaffoldResult {
   const result: ScaffoldResult = { created: [], skipped: [], overwritten: [] }
   for (const file of files) {
     const target = join(dir, file.path)
@@ -22,8 +24,10 @@ export function scaffold(dir: string, files: readonly ScaffoldFile[], force: boo
       result.skipped.push(file.path)
       continue
     }
-    mkdirSync(dirname(target), { recursive: true })
-    writeFileSync(target, file.content)
+    if (!dryRun) {
+      mkdirSync(dirname(target), { recursive: true })
+      writeFileSync(target, file.content)
+    }
     ;(exists ? result.overwritten : result.created).push(file.path)
   }
   return result

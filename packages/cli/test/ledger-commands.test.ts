@@ -26,6 +26,8 @@ describe('on a database written by a real gateway', () => {
     http = await gw.submit({ tool: 'http', operation: 'get', params: { url: 'https://example.com' } })
     await gw.submit({ tool: 'stripe', operation: 'refund', params: { amount: 50 } })
     writeFileSync(join(gw.dir, 'strict.yaml'), STRICT_POLICY)
+    writeFileSync(join(gw.dir, 'riskier.yaml'), DEFAULT_POLICY.replace('description: "Allow HTTP GET requests"\n    risk: "low"', 'description: "Allow HTTP GET requests"\n    risk: "medium"'))
+    writeFileSync(join(gw.dir, 'no-shell.profile.yaml'), 'id: no-shell\nversion: 1\nallowed_tools: [http, stripe]\n')
   })
 
   afterAll(async () => {
@@ -55,6 +57,30 @@ describe('on a database written by a real gateway', () => {
     expect(same.stdout).toContain('✓ No decision would change.')
     expect((await cli(['policy', 'simulate', 'strict.yaml', '--db', gw.dbPath, '--fail-on-change'], { cwd: gw.dir })).code).toBe(12)
     expect((await cli(['policy', 'simulate', 'strict.yaml', '--since', 'yesterday', '--db', gw.dbPath], { cwd: gw.dir })).code).toBe(2)
+  })
+
+  it('policy simulate reports risk-level-only changes in their own group', async () => {
+    const r = await cli(['policy', 'simulate', 'riskier.yaml', '--db', gw.dbPath], { cwd: gw.dir })
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('unchanged: 3   would change: 0   risk level only: 1')
+    expect(r.stdout).toContain('✓ No decision would change.')
+    expect(r.stdout).toContain('Risk level only (same decision) — 1 change (low → medium ×1)')
+    expect(r.stdout).toContain(http.id.slice(0, 8))
+    const j = json<{ changed: number; risk_changed: number; risk_changes: { transitions: Record<string, number>; actions: Array<{ id: string; old_risk: string; new_risk: string; rule_index: number }> } }>(
+      await cli(['policy', 'simulate', 'riskier.yaml', '--db', gw.dbPath, '--json', '--fail-on-change'], { cwd: gw.dir }),
+    )
+    expect([j.changed, j.risk_changed]).toEqual([0, 1])
+    expect(j.risk_changes.transitions).toEqual({ 'low → medium': 1 })
+    expect(j.risk_changes.actions).toEqual([expect.objectContaining({ id: http.id, old_risk: 'low', new_risk: 'medium', rule_index: 1 })])
+  })
+
+  it('policy simulate --profile groups the decisions the profile would take', async () => {
+    const r = await cli(['policy', 'simulate', gw.policyPath, '--db', gw.dbPath, '--profile', 'no-shell.profile.yaml'], { cwd: gw.dir })
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('+ profile no-shell.profile.yaml')
+    expect(r.stdout).toContain('profile "Tool "shell" is not allowed by profile no-shell" — 2 changes (require_approval → deny ×2)')
+    // The gateway decided these without a profile: the report says so.
+    expect(r.stdout).toContain('! 4 of them were decided under another profile than profile no-shell.profile.yaml')
   })
 
   it('replay-decision --db compares a stored decision with the given policy', async () => {

@@ -1,4 +1,4 @@
-// Commands that work on local files: init, doctor, serve in an empty folder, init-docker, completion, build-ui.
+// Commands that work on local files: init, doctor, serve in an empty folder, completion, build-ui (init-docker has its own file).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -112,18 +112,6 @@ describe('init && doctor && serve in an empty folder', () => {
     const checks = json<{ ok: boolean; checks: Array<{ name: string; status: string }> }>(j)
     expect(checks.ok).toBe(false)
     expect(checks.checks.filter((c) => c.status === 'fail').map((c) => c.name).sort()).toEqual(['config', 'policy'])
-  })
-})
-
-describe('init-docker', () => {
-  it('writes a Dockerfile, compose file and .dockerignore that serve the project policies', async () => {
-    const dir = tempDir()
-    const r = await cli(['init-docker'], { cwd: dir })
-    expect(r.code).toBe(0)
-    expect(r.stdout).toContain('✓ Dockerfile')
-    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toContain('CMD ["faramesh", "serve"]')
-    expect(readFileSync(join(dir, 'docker-compose.yaml'), 'utf8')).toContain('./policies:/app/policies:ro')
-    expect(json<{ skipped: string[] }>(await cli(['init-docker', '--json'], { cwd: dir })).skipped).toEqual(['Dockerfile', 'docker-compose.yaml', '.dockerignore'])
   })
 })
 

@@ -17,7 +17,8 @@ type Stored = Pick<Action, 'id' | 'agent_id' | 'tool' | 'operation' | 'params' |
 export class ReplayDecision extends BaseCommand<typeof ReplayDecision> {
   static override summary = 'Re-decide a stored action under the current policy and compare hashes and outcome'
   static override description = `By default asks the running gateway (POST /v1/gate/decide, nothing stored). With --db the action is
-read from a SQLite file and decided here with --policy (or FARA_POLICY_FILE). Exits with 12 when the decision,
+read from a SQLite file and decided here with --policy (or FARA_POLICY_FILE) and --profile (or the profile the
+gateway would load: FARA_PROFILE_FILE, else profiles/default.yaml when present). Exits with 12 when the decision,
 outcome or request hash differs (with --strict: any difference, including policy and runtime hashes).`
   static override examples = [
     '<%= config.bin %> replay-decision 2755d4a8',
@@ -28,6 +29,7 @@ outcome or request hash differs (with --strict: any difference, including policy
   static override flags = {
     db: Flags.string({ description: 'Read the action from this SQLite file and decide locally' }),
     policy: Flags.string({ char: 'p', description: 'Policy file for --db mode [env: FARA_POLICY_FILE]' }),
+    profile: Flags.string({ description: 'Execution profile for --db mode [env: FARA_PROFILE_FILE, default profiles/default.yaml if present]' }),
     strict: Flags.boolean({ description: 'Fail on any difference, not only decision, outcome and request hash' }),
   }
 
@@ -74,7 +76,9 @@ outcome or request hash differs (with --strict: any difference, including policy
     try {
       const stored = await resolveAction({ get: (id) => ledger.getAction(id), findByPrefix: (p, n) => ledger.findByIdPrefix(p, n) }, this.args.id)
       const { policy } = loadPolicyFile(this.flags.policy ? resolve(this.flags.policy) : policyPath(this.env()))
-      const now = decide({ policy }, { agent_id: stored.agent_id, tool: stored.tool, operation: stored.operation, params: stored.params, context: stored.context })
+      const { loadProfileFor } = await import('../policy/load-profile.js')
+      const { profile } = await loadProfileFor(this.flags.profile, this.env())
+      const now = decide({ policy, profile }, { agent_id: stored.agent_id, tool: stored.tool, operation: stored.operation, params: stored.params, context: stored.context })
       return { stored, now }
     } finally {
       await ledger.close()

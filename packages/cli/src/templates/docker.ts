@@ -1,43 +1,55 @@
-// Files written by `faramesh init-docker`: an image running `faramesh serve` with the project's policies.
+// The files `faramesh init-docker` writes are the repository's own docker/ files, byte for byte: the build
+// (scripts/copy-docker-templates.js) copies them into dist/templates/docker, so the CLI can never drift from
+// what docker/README.md documents. This module is the one list of them; the build script imports it too.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { CliError } from '../errors.js'
 
-export const DOCKERFILE = `# Faramesh gateway for this project. Build: docker build -t faramesh .
-FROM node:22-slim
-ENV NODE_ENV=production \\
-  FARAMESH_HOST=0.0.0.0 \\
-  FARAMESH_PORT=8000 \\
-  FARA_DB_BACKEND=sqlite \\
-  FARA_SQLITE_PATH=/app/data/actions.db \\
-  FARA_POLICY_FILE=/app/policies/default.yaml
-RUN npm install -g @faramesh/cli && npm cache clean --force
-WORKDIR /app
-COPY policies ./policies
-RUN mkdir -p /app/data && chown node:node /app/data
-USER node
-VOLUME ["/app/data"]
-EXPOSE 8000
-HEALTHCHECK --interval=10s --timeout=3s --retries=5 \\
-  CMD ["node", "-e", "fetch('http://127.0.0.1:8000/ready').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["faramesh", "serve"]
-`
+/** Every file of docker/ that a project needs (README.md is about this repository; .env and secrets/ are never copied). */
+export const DOCKER_FILES = [
+  'Dockerfile',
+  'Dockerfile.dockerignore',
+  'compose.yaml',
+  'compose.sqlite.yaml',
+  '.env.example',
+  '.gitignore',
+  'healthcheck.mjs',
+  'demo-agent.mjs',
+] as const
 
-export const COMPOSE = `services:
-  faramesh:
-    build: .
-    ports:
-      - "8000:8000"
-    environment:
-      - FARAMESH_ENABLE_CORS=1
-      # - FARAMESH_TOKEN=change-me
-      # - FARAMESH_DEMO=1
-    volumes:
-      - ./data:/app/data
-      - ./policies:/app/policies:ro
-`
+/** Folder, relative to the project, that receives them: compose's `../policies` default then finds the project's policies. */
+export const DOCKER_SUBDIR = 'docker'
 
-export const DOCKERIGNORE = `node_modules
-data
-.env
-*.db
-*.db-wal
-*.db-shm
-`
+/**
+ * The name a file is stored under inside the package. `npm pack` leaves out `.gitignore` files, so dotfiles are
+ * stored as `dot.gitignore`, `dot.env.example`.
+ */
+export function storedName(name: string): string {
+  return name.startsWith('.') ? `dot${name}` : name
+}
+
+/** dist/templates/docker, next to this module once compiled. */
+export function dockerTemplateDir(): string {
+  return fileURLToPath(new URL('./docker/', import.meta.url))
+}
+
+export interface DockerTemplate {
+  path: string
+  content: Buffer
+}
+
+/** The packaged files as bytes; a missing one means a broken install, not a user mistake. */
+export function readDockerTemplates(dir: string = dockerTemplateDir()): DockerTemplate[] {
+  return DOCKER_FILES.map((name) => {
+    const source = join(dir, storedName(name))
+    try {
+      return { path: name, content: readFileSync(source) }
+    } catch (err) {
+      throw new CliError('IO', `The CLI package is missing its template ${source}`, {
+        hint: 'Reinstall @faramesh/cli (in the repository: pnpm --filter @faramesh/cli run build).',
+        cause: err,
+      })
+    }
+  })
+}
