@@ -1,17 +1,7 @@
 // Arguments and flags several commands share.
 import { Args, Flags } from '@oclif/core'
 
-export const ACTION_STATUSES = [
-  'pending_decision',
-  'allowed',
-  'denied',
-  'pending_approval',
-  'approved',
-  'executing',
-  'succeeded',
-  'failed',
-  'timeout',
-] as const
+export { ACTION_STATUSES } from '@faramesh/policy-core'
 
 export const actionIdArg = Args.string({
   description: 'Action id or a unique prefix of it (8+ characters recommended)',

@@ -1,8 +1,9 @@
 // The wire contract (CONTRACT.md) as types. The server, ledger, SDK, CLI and dashboard all import these,
-// so a field is defined once. Type-only: nothing here exists at run time.
+// so a field is defined once. Type-only: the enumerations' values live in wire-values.ts.
+import type { ACTION_STATUSES, EFFECTS, EVENT_TYPES, RISK_LEVELS } from './wire-values.js'
 
-export type Effect = 'allow' | 'deny' | 'require_approval'
-export type RiskLevel = 'low' | 'medium' | 'high'
+export type Effect = (typeof EFFECTS)[number]
+export type RiskLevel = (typeof RISK_LEVELS)[number]
 export type Outcome = 'EXECUTE' | 'ABSTAIN' | 'HALT'
 export type ReasonCode =
   | 'POLICY_ALLOW'
@@ -15,26 +16,9 @@ export type ReasonCode =
   | 'PROFILE_LOAD_ERROR'
   | 'INTERNAL_ERROR'
 
-export type ActionStatus =
-  | 'pending_decision'
-  | 'allowed'
-  | 'denied'
-  | 'pending_approval'
-  | 'approved'
-  | 'executing'
-  | 'succeeded'
-  | 'failed'
-  | 'timeout'
+export type ActionStatus = (typeof ACTION_STATUSES)[number]
 
-export type EventType =
-  | 'created'
-  | 'decision_made'
-  | 'approved'
-  | 'denied'
-  | 'started'
-  | 'succeeded'
-  | 'failed'
-  | 'timeout'
+export type EventType = (typeof EVENT_TYPES)[number]
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue }
 export type JsonObject = { [key: string]: JsonValue }

@@ -1,18 +1,9 @@
 // JSON Schemas for every request body and query. They validate requests (compiled once by ajv, see validate.ts)
 // and they are the components of the OpenAPI document (openapi.ts), so the two cannot drift apart.
+import { ACTION_STATUSES } from '@faramesh/policy-core'
 
 const ID = { type: 'string', minLength: 1, maxLength: 256 } as const
-const STATUSES = [
-  'pending_decision',
-  'allowed',
-  'denied',
-  'pending_approval',
-  'approved',
-  'executing',
-  'succeeded',
-  'failed',
-  'timeout',
-] as const
+const STATUSES = ACTION_STATUSES
 
 export const submitSchema = {
   $id: 'SubmitAction',
