@@ -1,9 +1,9 @@
 // Writes as plain data, so one batch (group commit) can carry many callers' writes into one transaction.
-import { randomUUID } from 'node:crypto'
 import type { ActionStatus } from '@faramesh/policy-core'
 import { encodePatch, prepareAction, toJson, ACTION_STATUSES, type ActionColumn, type RowValues } from './action-codec.js'
 import { canonicalJson } from './canonical.js'
 import { LedgerError } from './errors.js'
+import { uuidv7 } from './ids.js'
 import type { StoredEvent, UnchainedEvent } from './hash-chain.js'
 import type { ActionRecord, NewEvent, TransitionRequest } from './types.js'
 
@@ -42,7 +42,7 @@ export function prepareEvent(actionId: string, e: NewEvent, now: string): Unchai
   }
   if (e.id !== undefined && (typeof e.id !== 'string' || e.id === '')) throw new LedgerError('INVALID_INPUT', 'event id must be a non-empty string')
   if (e.created_at !== undefined && typeof e.created_at !== 'string') throw new LedgerError('INVALID_INPUT', 'event created_at must be a string')
-  return { id: e.id ?? randomUUID(), action_id: actionId, event_type: e.event_type, meta: metaText, created_at: e.created_at ?? now }
+  return { id: e.id ?? uuidv7(), action_id: actionId, event_type: e.event_type, meta: metaText, created_at: e.created_at ?? now }
 }
 
 export function createOp(action: ActionRecord, events: NewEvent[], now: string): WriteOp {

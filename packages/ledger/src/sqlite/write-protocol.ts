@@ -7,6 +7,17 @@ export interface WriterStart {
   busyTimeoutMs: number
 }
 
+export interface CheckpointerStart {
+  path: string
+  busyTimeoutMs: number
+  intervalMs: number
+  /** WAL pages at which a RESTART checkpoint makes the writer start the WAL from the top again. */
+  restartPages: number
+}
+
+/** The writer's automatic checkpoint, kept only as a backstop for a checkpoint worker that fell behind or died. */
+export const WRITER_AUTOCHECKPOINT_PAGES = 20_000
+
 export type WriterRequest =
   | { id: number; kind: 'batch'; ops: SqliteOp[] }
   | { id: number; kind: 'checkpoint'; cp: Checkpoint }

@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import { createBatchWriter, wireError, type BatchWriter } from './batch-writer.js'
-import type { WriterRequest, WriterResponse, WriterStart } from './write-protocol.js'
+import { WRITER_AUTOCHECKPOINT_PAGES, type WriterRequest, type WriterResponse, type WriterStart } from './write-protocol.js'
 
 const port = parentPort!
 const { path, busyTimeoutMs } = workerData as WriterStart
@@ -17,6 +17,8 @@ try {
   // FULL: a commit is on disk (WAL fsynced) before any caller is told it happened. WAL mode is a property of the file,
   // already set by the opener.
   db.pragma('synchronous = FULL')
+  // Checkpoints are checkpoint-worker.ts's job; this one only catches up if that worker fell far behind.
+  db.pragma(`wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`)
   writer = createBatchWriter(db)
   port.postMessage({ id: 0, ok: true, value: null } satisfies WriterResponse)
 } catch (err) {

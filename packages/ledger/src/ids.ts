@@ -1,0 +1,11 @@
+// Event ids the ledger fills in are UUID v7 (time-ordered): each new id lands at the end of the unique index on
+// action_events.id instead of on a random page, so a group commit writes (and fsyncs) fewer pages.
+import { randomUUID } from 'node:crypto'
+
+/** A UUID v7: 48-bit Unix milliseconds, version 7, then random bits (RFC 9562). */
+export function uuidv7(nowMs = Date.now()): string {
+  const ts = Math.floor(nowMs).toString(16).padStart(12, '0').slice(-12)
+  // randomUUID() is v4 (variant bits already 10): keep its random bits, replace the time fields and the version.
+  const r = randomUUID()
+  return `${ts.slice(0, 8)}-${ts.slice(8)}-7${r.slice(15)}`
+}
