@@ -9,6 +9,7 @@ export const LEDGER_ERROR_CODES = {
   CONFLICT: 'A record with that id already exists',
   INVALID_INPUT: 'The value cannot be stored',
   CLOSED: 'The ledger has been closed',
+  SIGNING_KEY: 'The checkpoint signing key file cannot be read, written or parsed',
 } as const
 
 export type LedgerErrorCode = keyof typeof LEDGER_ERROR_CODES
@@ -28,4 +29,15 @@ export class LedgerError extends Error {
 
 export function isLedgerError(err: unknown, code?: LedgerErrorCode): err is LedgerError {
   return err instanceof LedgerError && (code === undefined || err.code === code)
+}
+
+/** Why the store is unavailable, in `details.reason` of a STORE_UNAVAILABLE error, so callers can say it plainly. */
+export const UNAVAILABLE_REASONS = ['disk_full', 'read_only', 'io_error', 'locked', 'unreachable'] as const
+export type UnavailableReason = (typeof UNAVAILABLE_REASONS)[number]
+
+/** The reason of a STORE_UNAVAILABLE error, or undefined for any other error. */
+export function unavailableReason(err: unknown): UnavailableReason | undefined {
+  if (!isLedgerError(err, 'STORE_UNAVAILABLE')) return undefined
+  const r = err.details?.reason
+  return (UNAVAILABLE_REASONS as readonly unknown[]).includes(r) ? (r as UnavailableReason) : undefined
 }

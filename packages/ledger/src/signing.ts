@@ -1,8 +1,8 @@
 // Ed25519 checkpoint signing (CONTRACT.md § checkpoints). The signature covers the canonical JSON of
 // {seq, hash, created_at, key_id}; it is stored base64. key_id = first 16 hex of sha256 of the public key's SPKI DER.
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto'
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto'
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
 import type { Checkpoint } from '@faramesh/policy-core'
 import { canonicalJson } from './canonical.js'
 import { LedgerError } from './errors.js'
@@ -13,6 +13,8 @@ export interface SigningKey {
   privateKey: KeyObject
 }
 
+const reason = (err: unknown): string => (err instanceof Error ? err.message : String(err))
+
 export function keyIdOf(publicKey: KeyObject): string {
   return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16)
 }
@@ -22,10 +24,10 @@ export function signingKeyFromPem(pem: string): SigningKey {
   try {
     privateKey = createPrivateKey(pem)
   } catch (err) {
-    throw new LedgerError('INVALID_INPUT', 'signing key is not a valid PEM private key', undefined, err)
+    throw new LedgerError('SIGNING_KEY', `not a valid PEM private key (${reason(err)})`, undefined, err)
   }
   if (privateKey.asymmetricKeyType !== 'ed25519') {
-    throw new LedgerError('INVALID_INPUT', `signing key must be Ed25519, got ${privateKey.asymmetricKeyType}`)
+    throw new LedgerError('SIGNING_KEY', `must be an Ed25519 key, got ${privateKey.asymmetricKeyType}`)
   }
   const publicKey = createPublicKey(privateKey)
   return {
@@ -40,28 +42,86 @@ export function generateSigningKeyPem(): string {
   return privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
 }
 
-/** Read the key at `path`, or create it there (mode 0600) when missing. */
-export function loadOrCreateKeyFile(path: string): SigningKey {
-  if (!existsSync(path)) {
-    mkdirSync(dirname(path), { recursive: true })
-    try {
-      writeFileSync(path, generateSigningKeyPem(), { mode: 0o600, flag: 'wx' })
-    } catch (err) {
-      // Another process created it between our check and write: use theirs.
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new LedgerError('STORE_UNAVAILABLE', `cannot write signing key ${path}`, { path }, err)
-      }
-    }
-    chmodSync(path, 0o600)
+function fsyncDir(dir: string): void {
+  const fd = openSync(dir, 'r')
+  try {
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
   }
-  return signingKeyFromPem(readFileSync(path, 'utf8'))
+}
+
+/**
+ * Write a new key at `path` so that it is either absent or complete and durable, even across a crash: a 0600 temp
+ * file in the same directory, fsync, then link it into place, then fsync the directory. A link (not a rename) so a
+ * key another process created meanwhile is never overwritten: two gateways must not sign with different keys.
+ */
+function writeKeyFile(path: string): void {
+  const dir = dirname(path)
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
+  try {
+    mkdirSync(dir, { recursive: true })
+    const fd = openSync(tmp, 'wx', 0o600)
+    try {
+      writeSync(fd, generateSigningKeyPem())
+      fsyncSync(fd)
+    } finally {
+      closeSync(fd)
+    }
+    try {
+      linkSync(tmp, path)
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      // EEXIST: another process won the race, use its key. Filesystems without hard links fall back to rename.
+      if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') renameSync(tmp, path)
+      else if (code !== 'EEXIST') throw err
+    }
+    fsyncDir(dir)
+  } catch (err) {
+    throw new LedgerError('SIGNING_KEY', `cannot write signing key ${path}: ${reason(err)}`, { path }, err)
+  } finally {
+    try {
+      unlinkSync(tmp)
+    } catch {
+      // Already renamed into place, or never created.
+    }
+  }
+}
+
+/** Read the key at `path`, or create it there (mode 0600, atomically and durably) when missing. */
+export function loadOrCreateKeyFile(path: string): SigningKey {
+  let pem: string
+  try {
+    pem = readFileSync(path, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new LedgerError('SIGNING_KEY', `cannot read signing key ${path}: ${reason(err)}`, { path }, err)
+    }
+    writeKeyFile(path)
+    try {
+      pem = readFileSync(path, 'utf8')
+    } catch (err2) {
+      throw new LedgerError('SIGNING_KEY', `cannot read signing key ${path}: ${reason(err2)}`, { path }, err2)
+    }
+  }
+  try {
+    return signingKeyFromPem(pem)
+  } catch (err) {
+    throw new LedgerError('SIGNING_KEY', `signing key ${path} is unusable: ${reason(err)}`, { path }, err)
+  }
 }
 
 export function resolveSigningKey(
   opts: { signingKeyPem?: string | undefined; signingKeyPath?: string | undefined },
   defaultPath: string | null,
 ): SigningKey {
-  if (opts.signingKeyPem) return signingKeyFromPem(opts.signingKeyPem)
+  if (opts.signingKeyPem) {
+    try {
+      return signingKeyFromPem(opts.signingKeyPem)
+    } catch (err) {
+      throw new LedgerError('SIGNING_KEY', `signing key (signingKeyPem) is unusable: ${reason(err)}`, undefined, err)
+    }
+  }
   const path = opts.signingKeyPath ?? defaultPath
   if (path) return loadOrCreateKeyFile(path)
   return signingKeyFromPem(generateSigningKeyPem())

@@ -47,8 +47,9 @@ async function openLedger(c: GatewayConfig, logger: Logger): Promise<Ledger> {
     try {
       return await openPostgresLedger(c.postgresDsn!, opts)
     } catch (err) {
+      // Only "cannot reach the database" is worth waiting out; a bad signing key or a too-new schema fails at once.
       if ((err as { code?: string }).code !== 'STORE_UNAVAILABLE' || Date.now() > deadline) throw err
-      logger.warn('postgres not reachable yet, retrying', { attempt })
+      logger.warn('postgres not reachable yet, retrying', { attempt, error: err instanceof Error ? err.message : String(err) })
       await new Promise((r) => setTimeout(r, Math.min(500 * attempt, 3000)))
     }
   }
