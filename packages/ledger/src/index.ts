@@ -11,7 +11,15 @@ export type {
   TransitionRequest,
   VerifyResult,
 } from './types.js'
-export { LedgerError, LEDGER_ERROR_CODES, isLedgerError, type LedgerErrorCode } from './errors.js'
+export {
+  LedgerError,
+  LEDGER_ERROR_CODES,
+  UNAVAILABLE_REASONS,
+  isLedgerError,
+  unavailableReason,
+  type LedgerErrorCode,
+  type UnavailableReason,
+} from './errors.js'
 export { verifyNdjson, type NdjsonInput } from './verify-ndjson.js'
 export { eventBody, eventHash, type StoredEvent } from './hash-chain.js'
 export { checkpointPayload, keyIdOf } from './signing.js'

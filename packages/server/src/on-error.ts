@@ -2,7 +2,7 @@
 // anything unexpected is a 500 with a generic message and its type, never a stack trace or internal text.
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import { LedgerError } from '@faramesh/ledger'
+import { LedgerError, unavailableReason, type UnavailableReason } from '@faramesh/ledger'
 import { PolicyError } from '@faramesh/policy-core'
 import { ApiError } from './errors.js'
 import type { Logger } from './logger.js'
@@ -16,6 +16,16 @@ const LEDGER_STATUS: Record<string, [number, string]> = {
   SCHEMA_TOO_NEW: [503, 'Store unavailable: the database schema is newer than this server'],
   CLOSED: [503, 'Store unavailable: the gateway is shutting down'],
   INVALID_INPUT: [422, 'The value cannot be stored'],
+}
+
+// Say why, so an operator knows whether to wait, free disk or fix permissions. Reads keep working in each case
+// but "unreachable" (they go to the same database).
+const UNAVAILABLE_DETAIL: Record<UnavailableReason, string> = {
+  disk_full: 'Store unavailable: the disk is full; reads still work',
+  read_only: 'Store unavailable: the database is read-only; reads still work',
+  io_error: 'Store unavailable: the database file cannot be read or written (I/O error)',
+  locked: 'Store unavailable: the database is locked by another writer, retry shortly',
+  unreachable: 'Store unavailable: the database cannot be reached, retry shortly',
 }
 
 export interface ErrorPayload {
@@ -33,8 +43,10 @@ export function errorPayload(err: unknown, logger: Logger, metrics: Metrics, pat
   }
   if (err instanceof LedgerError) {
     metrics.errors.inc({ error_type: `LEDGER_${err.code}` })
-    const [status, detail] = LEDGER_STATUS[err.code] ?? [500, 'Internal server error']
-    if (status >= 500) logger.warn('ledger error', { code: err.code, error: err.message })
+    const [status, generic] = LEDGER_STATUS[err.code] ?? [500, 'Internal server error']
+    const reason = unavailableReason(err)
+    const detail = reason ? UNAVAILABLE_DETAIL[reason] : generic
+    if (status >= 500) logger.warn('ledger error', { code: err.code, reason, error: err.message })
     return { status, body: { detail } }
   }
   if (err instanceof PolicyError) {
