@@ -22,7 +22,7 @@ export function buildWhere(filter: ListFilter, placeholder: (n: number) => strin
     if (list.length === 0) clauses.push('1 = 0')
     else clauses.push(list.length === 1 ? `status = ${p(list[0])}` : `status IN (${list.map(p).join(', ')})`)
   }
-  for (const col of ['tool', 'agent_id', 'risk_level'] as const) {
+  for (const col of ['tool', 'agent_id', 'submitted_by', 'risk_level'] as const) {
     const v = filter[col]
     if (v === undefined) continue
     if (typeof v !== 'string') throw new LedgerError('INVALID_INPUT', `${col} filter must be a string`)

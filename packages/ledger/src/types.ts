@@ -40,6 +40,8 @@ export interface ListFilter {
   status?: ActionStatus | ActionStatus[]
   tool?: string
   agent_id?: string
+  /** Only actions submitted by this principal (an agent token's name). */
+  submitted_by?: string
   risk_level?: string
   /** Text search over id, tool and operation (substring, case-insensitive). */
   q?: string

@@ -65,6 +65,7 @@ export function actionsContract(backend: Backend, open: () => Promise<Ledger>): 
           agent_id: `agent-${i % 2}`,
           status: i % 4 === 0 ? 'denied' : 'allowed',
           risk_level: i === 5 ? 'high' : 'low',
+          submitted_by: i % 3 === 1 ? 'bot' : i % 3 === 2 ? 'bot2' : null,
         })
         await ledger.createAction(a, [])
         made.push(a)
@@ -80,6 +81,12 @@ export function actionsContract(backend: Backend, open: () => Promise<Ledger>): 
         ids(newest.filter((a) => a.agent_id === 'agent-1' && a.tool === 'shell')),
       )
       expect(ids((await ledger.listActions({ risk_level: 'high' })).items)).toEqual([made[5]!.id])
+      expect(ids((await ledger.listActions({ submitted_by: 'bot' })).items)).toEqual(ids(newest.filter((a) => a.submitted_by === 'bot')))
+      expect(ids((await ledger.listActions({ submitted_by: 'bot2', limit: 2, offset: 1 })).items)).toEqual(
+        ids(newest.filter((a) => a.submitted_by === 'bot2').slice(1, 3)),
+      )
+      expect(await ledger.countActions({ submitted_by: 'bot' })).toBe(4)
+      expect(await ledger.countActions({ submitted_by: 'nobody' })).toBe(0)
       expect((await ledger.listActions({ q: 'RUN_script' })).items).toHaveLength(6)
       expect(ids((await ledger.listActions({ q: made[7]!.id.slice(4, 13).toUpperCase() })).items)).toEqual([made[7]!.id])
       expect((await ledger.listActions({ q: '%' })).items).toHaveLength(0)

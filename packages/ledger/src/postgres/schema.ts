@@ -41,6 +41,7 @@ export const actions = pgTable(
     index('actions_status_pos').on(t.status, t.pos),
     index('actions_tool_pos').on(t.tool, t.pos),
     index('actions_agent_pos').on(t.agent_id, t.pos),
+    index('actions_submitted_by_pos').on(t.submitted_by, t.pos),
   ],
 )
 

@@ -8,9 +8,6 @@ import { readBodyText } from '../body.js'
 import { submitOp } from '../submit-ops.js'
 import { checkListQuery } from '../validate.js'
 
-// An agent's list is filtered to what it submitted; this bounds how far we scan for its page.
-const AGENT_SCAN_LIMIT = 5000
-
 export function actionRoutes(app: Hono<GatewayEnv>, d: RouteDeps): void {
   app.post('/v1/actions', async (c) => c.json(await submitOp(d.service, c.get('principal'), await readBodyText(c))))
 
@@ -25,17 +22,14 @@ export function actionRoutes(app: Hono<GatewayEnv>, d: RouteDeps): void {
     if (q.risk_level) filter.risk_level = q.risk_level
     if (q.q) filter.q = q.q
     if (q.cursor) filter.cursor = q.cursor
-    if (can(p, 'read_all')) {
-      const { limit: _l, offset: _o, cursor: _c, ...countFilter } = filter
-      const [page, total] = await Promise.all([d.ledger.listActions(filter), d.ledger.countActions(countFilter)])
-      c.header('X-Total-Count', String(total))
-      if (page.next_cursor) c.header('X-Next-Cursor', page.next_cursor)
-      return c.json(page.items.map((a) => toApiAction(a, { examples: false })))
-    }
-    const scan = await d.ledger.listActions({ ...filter, limit: AGENT_SCAN_LIMIT, offset: 0 })
-    const own = scan.items.filter((a) => a.submitted_by === p.name)
-    c.header('X-Total-Count', String(own.length))
-    return c.json(own.slice(q.offset, q.offset + q.limit).map((a) => toApiAction(a, { examples: false })))
+    // Without read_all a principal sees only what it submitted: filtered in the ledger (indexed), so paging, cursors
+    // and the total count hold however many other actions there are.
+    if (!can(p, 'read_all')) filter.submitted_by = p.name
+    const { limit: _l, offset: _o, cursor: _c, ...countFilter } = filter
+    const [page, total] = await Promise.all([d.ledger.listActions(filter), d.ledger.countActions(countFilter)])
+    c.header('X-Total-Count', String(total))
+    if (page.next_cursor) c.header('X-Next-Cursor', page.next_cursor)
+    return c.json(page.items.map((a) => toApiAction(a, { examples: false })))
   })
 
   app.get('/v1/actions/:id', async (c) => {
