@@ -16,7 +16,7 @@ export const ACTION_COLUMNS = {
   approval_expires_at: 'text', submitted_by: 'text', result: 'json', error: 'text', created_at: 'text',
   updated_at: 'text', outcome: 'text', reason_code: 'text', reason_details: 'json', risk_rule: 'text',
   rule_index: 'int', request_hash: 'text', policy_hash: 'text', profile_id: 'text', profile_version: 'text',
-  profile_hash: 'text', runtime_version: 'text', provenance_id: 'text',
+  profile_hash: 'text', runtime_version: 'text', provenance_id: 'text', idempotency_key: 'text',
 } as const satisfies Record<keyof Required<ActionRecord>, Kind>
 
 export type ActionColumn = keyof typeof ACTION_COLUMNS

@@ -105,6 +105,11 @@ export async function buildLedger(store: LedgerStore, key: SigningKey, options: 
       alive()
       return store.findByIdPrefix(prefix, limit)
     },
+    async findByIdempotencyKey(scope, key) {
+      alive()
+      if (typeof scope !== 'string' || typeof key !== 'string') throw new LedgerError('INVALID_INPUT', 'scope and key must be strings')
+      return store.findByIdempotencyKey(scope, key)
+    },
     async listActions(filter = {}) {
       alive()
       return store.listActions(filter)

@@ -15,6 +15,7 @@ export interface LedgerStore {
   applyBatch(ops: WriteOp[]): Promise<Array<BatchOutcome<OpResult>>>
   getAction(id: string): Promise<ActionRecord | null>
   findByIdPrefix(prefix: string, limit: number): Promise<ActionRecord[]>
+  findByIdempotencyKey(scope: string, key: string): Promise<ActionRecord | null>
   listActions(filter: ListFilter): Promise<ActionPage>
   countActions(filter: CountFilter): Promise<number>
   stats(): Promise<LedgerStats>

@@ -20,6 +20,8 @@ export interface ActionRecord
   approval_expires_at: string | null
   /** Principal name that submitted the action (for the self-approval check); null when auth is off. */
   submitted_by: string | null
+  /** Client's Idempotency-Key; unique per (submitted_by ?? agent_id). Absent/null: no de-duplication. */
+  idempotency_key?: string | null
   result: unknown
   error: string | null
   created_at: string
@@ -91,6 +93,8 @@ export interface Ledger {
   getAction(id: string): Promise<ActionRecord | null>
   /** Actions whose id starts with the prefix (for CLI prefix matching), at most `limit`. */
   findByIdPrefix(prefix: string, limit?: number): Promise<ActionRecord[]>
+  /** The action created with this Idempotency-Key in this scope (submitted_by, else agent_id), or null. */
+  findByIdempotencyKey(scope: string, key: string): Promise<ActionRecord | null>
   /** Newest first. */
   listActions(filter?: ListFilter): Promise<ActionPage>
   countActions(filter?: Omit<ListFilter, 'limit' | 'offset' | 'cursor'>): Promise<number>

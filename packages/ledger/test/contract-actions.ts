@@ -43,6 +43,35 @@ export function actionsContract(backend: Backend, open: () => Promise<Ledger>): 
       await ledger.close()
     })
 
+    it('refuses a second action with the same idempotency key in one scope, finds it by key, never conflicts null keys', async () => {
+      const ledger = await open()
+      const a = newAction({ agent_id: 'ag', submitted_by: 'alice', idempotency_key: 'k1' })
+      await ledger.createAction(a, createdEvents())
+      const dup = newAction({ agent_id: 'other', submitted_by: 'alice', idempotency_key: 'k1' })
+      await rejects(ledger.createAction(dup, createdEvents()), 'CONFLICT')
+      expect(await ledger.getAction(dup.id)).toBeNull()
+      expect((await ledger.head())!.seq).toBe(2)
+      expect((await ledger.findByIdempotencyKey('alice', 'k1'))?.id).toBe(a.id)
+      expect(await ledger.findByIdempotencyKey('alice', 'k2')).toBeNull()
+      expect(await ledger.findByIdempotencyKey('ag', 'k1')).toBeNull()
+      // Another principal, and (auth off) the agent as scope: same key, separate actions.
+      await ledger.createAction(newAction({ agent_id: 'ag', submitted_by: 'bob', idempotency_key: 'k1' }), createdEvents())
+      const anon = newAction({ agent_id: 'ag', submitted_by: null, idempotency_key: 'k1' })
+      await ledger.createAction(anon, createdEvents())
+      expect((await ledger.findByIdempotencyKey('ag', 'k1'))?.id).toBe(anon.id)
+      await rejects(ledger.createAction(newAction({ agent_id: 'ag', submitted_by: null, idempotency_key: 'k1' }), createdEvents()), 'CONFLICT')
+      for (let i = 0; i < 3; i++) await ledger.createAction(newAction({ agent_id: 'ag', submitted_by: 'alice', idempotency_key: null }), createdEvents())
+      // Concurrent duplicates in one group-commit batch: exactly one wins, the rest are CONFLICT, batch-mates unharmed.
+      const racers = Array.from({ length: 8 }, () => newAction({ agent_id: 'ag', submitted_by: 'carol', idempotency_key: 'race' }))
+      const other = newAction()
+      const settled = await Promise.allSettled([...racers.map((r) => ledger.createAction(r, createdEvents())), ledger.createAction(other, createdEvents())])
+      expect(settled.filter((s) => s.status === 'fulfilled')).toHaveLength(2)
+      for (const s of settled) if (s.status === 'rejected') expect((s.reason as LedgerError).code).toBe('CONFLICT')
+      expect(await ledger.countActions()).toBe(8)
+      expect((await ledger.verify()).ok).toBe(true)
+      await ledger.close()
+    })
+
     it('stores a NUL character on SQLite, refuses it on Postgres (jsonb cannot hold it) without failing batch-mates', async () => {
       const ledger = await open()
       const nul = newAction({ params: { s: 'a\u0000b' } })

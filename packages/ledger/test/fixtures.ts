@@ -30,6 +30,7 @@ export function newAction(over: Partial<ActionRecord> = {}): ActionRecord {
 export const NO_DECISION_FIELDS = {
   outcome: null, reason_code: null, reason_details: null, risk_rule: null, rule_index: null, request_hash: null,
   policy_hash: null, profile_id: null, profile_version: null, profile_hash: null, runtime_version: null, provenance_id: null,
+  idempotency_key: null,
 }
 
 export const createdEvents = (): NewEvent[] => [

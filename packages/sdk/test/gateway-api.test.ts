@@ -34,6 +34,19 @@ describe('submit', () => {
     expect(a.id).toMatch(/^[0-9a-f-]{36}$/)
   })
 
+  it('repeats a submit carrying an idempotencyKey as the same action (the gateway de-duplicates)', async () => {
+    const key = `sdk-idem-${Date.now()}`
+    const a = await c.submitAction('http', 'get', { url: 'https://x' }, {}, { idempotencyKey: key })
+    const b = await c.submitAction('http', 'get', { url: 'https://x' }, {}, { idempotencyKey: key })
+    expect(b.id).toBe(a.id)
+    expect(await c.getEvents(a.id)).toHaveLength(2)
+    const reused = await fail(c.submitAction('http', 'get', { url: 'https://y' }, {}, { idempotencyKey: key }))
+    expect(reused).toBeInstanceOf(FarameshValidationError)
+    expect(reused.message).toMatch(/Idempotency-Key was already used for a different request/)
+    const other = await c.submitAction('http', 'get', { url: 'https://x' }, {}, { idempotencyKey: `${key}-2` })
+    expect(other.id).not.toBe(a.id)
+  })
+
   it('takes the positional form, with the configured agent id', async () => {
     const a = await c.submitAction('payments', 'refund', { amount: 5 })
     expect(a).toMatchObject({ agent_id: 'sdk-test', status: 'allowed', reason_code: 'POLICY_ALLOW' })

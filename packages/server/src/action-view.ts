@@ -41,7 +41,8 @@ export interface ViewOptions {
 }
 
 export function toApiAction(rec: ActionRecord, opts: ViewOptions = {}): Action {
-  const { approval_token_hash: _hash, ...rest } = rec
+  // The Idempotency-Key is the client's own string, not part of the wire Action.
+  const { approval_token_hash: _hash, idempotency_key: _key, ...rest } = rec
   const out: Action = {
     ...rest,
     approval_token: rec.status === 'pending_approval' ? (opts.approvalToken ?? null) : null,

@@ -5,7 +5,7 @@ import type { ActionStatus, GateDecision } from '@faramesh/policy-core'
 import { LedgerError, type ActionRecord, type ChainEvent, type Ledger } from '@faramesh/ledger'
 import { can, type Principal } from './auth.js'
 import { decide } from './decide.js'
-import { actionNotFound, conflict, forbidden, validationError } from './errors.js'
+import { actionNotFound, ApiError, conflict, forbidden, validationError } from './errors.js'
 import type { ExecutorRunner } from './executors/runner.js'
 import { timed, type Metrics } from './metrics.js'
 import type { PolicySource } from './policy-source.js'
@@ -24,6 +24,7 @@ export interface ServiceDeps {
 const STATUS_BY_DECISION = { allow: 'allowed', deny: 'denied', require_approval: 'pending_approval' } as const
 
 export const NOT_PENDING = 'Action is not in pending_approval status'
+export const IDEMPOTENCY_REUSED = 'Idempotency-Key was already used for a different request'
 
 function sameHash(a: string, b: string): boolean {
   return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b))
@@ -66,6 +67,14 @@ export function createActionsService(deps: ServiceDeps) {
     }
   }
 
+  /** The action stored under this key, if any: the same request gets it back (token not re-shown), another is a 422. */
+  async function replay(scope: string, key: string, requestHash: string | null | undefined) {
+    const earlier = await ledger.findByIdempotencyKey(scope, key)
+    if (!earlier) return null
+    if (earlier.request_hash !== (requestHash ?? null)) throw new ApiError('VALIDATION', IDEMPOTENCY_REUSED)
+    return { action: earlier, token: null, events: [] as ChainEvent[] }
+  }
+
   return {
     load,
     assertOwn,
@@ -77,8 +86,14 @@ export function createActionsService(deps: ServiceDeps) {
       return d
     },
 
-    async submit(p: Principal, body: SubmitBody): Promise<{ action: ActionRecord; token: string | null; events: ChainEvent[] }> {
+    async submit(p: Principal, body: SubmitBody, idempotencyKey?: string): Promise<{ action: ActionRecord; token: string | null; events: ChainEvent[] }> {
       const d = this.decideRequest(body, '/v1/actions')
+      // One key names one action per submitter (the principal, else the agent when auth is off).
+      const scope = p.kind === 'anonymous' ? d.agent_id : p.name
+      if (idempotencyKey !== undefined) {
+        const earlier = await replay(scope, idempotencyKey, d.request_hash)
+        if (earlier) return earlier
+      }
       const status = STATUS_BY_DECISION[d.decision]
       const at = now()
       const token = status === 'pending_approval' ? randomBytes(24).toString('base64url') : null
@@ -95,14 +110,14 @@ export function createActionsService(deps: ServiceDeps) {
         approval_token_hash: token ? hashToken(token) : null,
         approval_expires_at: token ? new Date(clock().getTime() + deps.approvalTtlMs).toISOString() : null,
         submitted_by: p.kind === 'anonymous' ? null : p.name,
+        idempotency_key: idempotencyKey ?? null,
         result: null,
         error: null,
         created_at: at,
         updated_at: at,
       }
       const by = p.kind === 'anonymous' ? null : p.name
-      const created = await timed(metrics.ledgerAppend, 'create', () =>
-        ledger.createAction(rec, [
+      const create = () => ledger.createAction(rec, [
           { event_type: 'created', meta: { agent_id: d.agent_id, tool: d.tool, operation: d.operation, by }, created_at: at },
           {
             event_type: 'decision_made',
@@ -120,8 +135,18 @@ export function createActionsService(deps: ServiceDeps) {
             },
             created_at: at,
           },
-        ]),
-      )
+        ])
+      let created: Awaited<ReturnType<typeof create>>
+      try {
+        created = await timed(metrics.ledgerAppend, 'create', create)
+      } catch (err) {
+        // A concurrent submit with the same key won the unique index: answer as if this one came second.
+        if (idempotencyKey !== undefined && err instanceof LedgerError && err.code === 'CONFLICT') {
+          const earlier = await replay(scope, idempotencyKey, d.request_hash)
+          if (earlier) return earlier
+        }
+        throw err
+      }
       return { action: counted(created.action), token, events: created.events }
     },
 

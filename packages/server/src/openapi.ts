@@ -1,11 +1,11 @@
 // The OpenAPI 3.1 document, generated from the very JSON Schemas that validate requests (schemas.ts).
 import { bodySchemas, listQuerySchema, sseQuerySchema } from './schemas.js'
 
-type Op = { summary: string; body?: string; optionalBody?: boolean; query?: 'ListQuery' | 'EventsQuery'; roles: string }
+type Op = { summary: string; body?: string; optionalBody?: boolean; query?: 'ListQuery' | 'EventsQuery'; roles: string; idempotent?: true }
 
 const ROUTES: Record<string, Record<string, Op>> = {
   '/v1/actions': {
-    post: { summary: 'Submit an action for a decision', body: 'SubmitAction', roles: 'agent, admin' },
+    post: { summary: 'Submit an action for a decision', body: 'SubmitAction', roles: 'agent, admin', idempotent: true },
     get: { summary: 'List actions, newest first (X-Total-Count header)', query: 'ListQuery', roles: 'any' },
   },
   '/v1/actions/{id}': { get: { summary: 'Get one action', roles: 'any (agents: own)' } },
@@ -29,6 +29,15 @@ const ROUTES: Record<string, Record<string, Op>> = {
   '/metrics': { get: { summary: 'Prometheus text', roles: 'auditor, admin' } },
 }
 
+const IDEMPOTENCY_PARAM = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Per submitter: a repeat with the same request returns the stored action (approval_token null); the same key with a different request is 422.',
+  schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7E]+$' },
+}
+
 const ERROR = { type: 'object', properties: { detail: {} }, required: ['detail'] }
 
 function queryParams(schema: { properties: Record<string, object> }): object[] {
@@ -48,6 +57,7 @@ export function buildOpenApi(version: string): Record<string, unknown> {
       const params: object[] = path.includes('{id}') ? [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }] : []
       if (op.query === 'ListQuery') params.push(...queryParams(listQuerySchema))
       if (op.query === 'EventsQuery') params.push(...queryParams(sseQuerySchema))
+      if (op.idempotent) params.push(IDEMPOTENCY_PARAM)
       item[method] = {
         summary: op.summary,
         description: `Roles: ${op.roles}.`,

@@ -5,6 +5,7 @@ import type { ActionsService } from './actions-service.js'
 import { toApiAction } from './action-view.js'
 import { requirePermission, seesApprovalTokens, type Principal } from './auth.js'
 import { jsonOfText } from './body.js'
+import { ApiError } from './errors.js'
 import { checkSubmit } from './validate.js'
 
 export function gateDecideOp(service: ActionsService, p: Principal, text: string): GateDecision {
@@ -12,8 +13,21 @@ export function gateDecideOp(service: ActionsService, p: Principal, text: string
   return service.decideRequest(checkSubmit(jsonOfText(text)), '/v1/gate/decide')
 }
 
-export async function submitOp(service: ActionsService, p: Principal, text: string): Promise<Action> {
+export const IDEMPOTENCY_HEADER = 'Idempotency-Key'
+const KEY_SHAPE = /^[\x21-\x7e]{1,255}$/
+
+/** The header's value as both paths read it (absent → undefined); anything but 1..255 visible ASCII is a 422. */
+export function checkIdempotencyKey(value: string | string[] | undefined): string | undefined {
+  if (value === undefined) return undefined
+  if (typeof value !== 'string' || !KEY_SHAPE.test(value)) {
+    throw new ApiError('VALIDATION', `${IDEMPOTENCY_HEADER} header must be 1 to 255 visible ASCII characters`)
+  }
+  return value
+}
+
+export async function submitOp(service: ActionsService, p: Principal, text: string, idempotencyKey?: string | string[]): Promise<Action> {
   requirePermission(p, 'submit')
-  const { action, token } = await service.submit(p, checkSubmit(jsonOfText(text)))
+  const key = checkIdempotencyKey(idempotencyKey)
+  const { action, token } = await service.submit(p, checkSubmit(jsonOfText(text)), key)
   return toApiAction(action, { approvalToken: seesApprovalTokens(p) ? token : null })
 }

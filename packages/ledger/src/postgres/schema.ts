@@ -1,6 +1,7 @@
 // The Postgres schema as code (drizzle-orm). migrations/postgres/*.sql create exactly these tables; schema.test.ts
 // compares them column by column.
-import { bigint, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core'
+import { sql } from 'drizzle-orm'
+import { bigint, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core'
 
 export const actions = pgTable(
   'actions',
@@ -36,12 +37,16 @@ export const actions = pgTable(
     profile_hash: text('profile_hash'),
     runtime_version: text('runtime_version'),
     provenance_id: text('provenance_id'),
+    idempotency_key: text('idempotency_key'),
   },
   (t) => [
     index('actions_status_pos').on(t.status, t.pos),
     index('actions_tool_pos').on(t.tool, t.pos),
     index('actions_agent_pos').on(t.agent_id, t.pos),
     index('actions_submitted_by_pos').on(t.submitted_by, t.pos),
+    uniqueIndex('actions_idempotency_key')
+      .on(sql`coalesce(${t.submitted_by}, ${t.agent_id})`, t.idempotency_key)
+      .where(sql`${t.idempotency_key} is not null`),
   ],
 )
 

@@ -125,6 +125,10 @@ export function createPostgresStore(sql: Sql): LedgerStore {
       const pat = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
       return (await sql`select * from actions where id like ${pat} order by id limit ${limit}`).map(toAction)
     }),
+    findByIdempotencyKey: (scope, key) => read('find by idempotency key', async () => {
+      const [r] = await sql`select * from actions where coalesce(submitted_by, agent_id) = ${scope} and idempotency_key = ${key}`
+      return r ? toAction(r) : null
+    }),
     listActions: (filter) => read('list actions', async () => {
       const limit = pageSize(filter.limit)
       const offset = filter.cursor ? 0 : pageOffset(filter.offset)

@@ -78,6 +78,11 @@ export function createSqliteStore(db: Database.Database, writer: SqliteWriter): 
           decodeAction(r, false),
         ),
       ),
+    findByIdempotencyKey: (scope, key) =>
+      read('find by idempotency key', () => {
+        const row = stmt('SELECT * FROM actions WHERE coalesce(submitted_by, agent_id) = ? AND idempotency_key = ?').get(scope, key) as Row | undefined
+        return row ? decodeAction(row, false) : null
+      }),
     listActions: (filter: ListFilter) =>
       read('list actions', () => {
         const limit = pageSize(filter.limit)

@@ -9,7 +9,7 @@ import { submitOp } from '../submit-ops.js'
 import { checkListQuery } from '../validate.js'
 
 export function actionRoutes(app: Hono<GatewayEnv>, d: RouteDeps): void {
-  app.post('/v1/actions', async (c) => c.json(await submitOp(d.service, c.get('principal'), await readBodyText(c))))
+  app.post('/v1/actions', async (c) => c.json(await submitOp(d.service, c.get('principal'), await readBodyText(c), c.req.header('idempotency-key'))))
 
   app.get('/v1/actions', async (c) => {
     const p = c.get('principal')
