@@ -1,22 +1,13 @@
 // Re-decide recorded actions under a candidate policy and group the decisions that would change by the rule
 // that now decides them, so an operator sees a policy's effect before deploying it. Actions whose decision
 // stays but whose risk level moves are reported apart: they change what approvers see, not what runs.
-import type { ActionRequest, Effect, GateDecision, Policy, RiskLevel } from '@faramesh/policy-core'
+import type { Action, ActionRequest, Effect, GateDecision, Policy, RiskLevel } from '@faramesh/policy-core'
 
-export interface RecordedAction {
-  id: string
-  agent_id: string
-  tool: string
-  operation: string
-  params: Record<string, unknown>
-  context: Record<string, unknown>
-  status: string
-  decision: Effect | null
-  risk_level: RiskLevel | null
-  /** The profile the gateway decided under (absent on records that predate it). */
-  profile_hash?: string | null | undefined
-  created_at: string
-}
+/** What simulate needs of a recorded action: the API's `Action` and the ledger's record both fit. */
+export type RecordedAction = Pick<
+  Action,
+  'id' | 'agent_id' | 'tool' | 'operation' | 'params' | 'context' | 'decision' | 'risk_level' | 'profile_hash' | 'created_at'
+> & { status: string }
 
 export interface ChangedAction {
   id: string
