@@ -1,37 +1,20 @@
 // The node fast lane must answer exactly like the Hono routes: same statuses, same bodies, same auth and metrics.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadConfig } from '../src/node/config.js'
-import { startGateway, type GatewayHandle } from '../src/node/start-gateway.js'
-import { silentLogger } from '../src/logger.js'
-import { hashToken } from '../src/tokens-file.js'
-import { POLICY } from './helpers.js'
+import type { GatewayHandle } from '../src/node/start-gateway.js'
+import { startTokenGateway } from './helpers.js'
 
-let dir: string
 let gw: GatewayHandle
+let stop: () => Promise<void>
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'faramesh-fast-'))
-  mkdirSync(join(dir, 'policies'))
-  writeFileSync(join(dir, 'policies', 'default.yaml'), POLICY)
-  writeFileSync(
-    join(dir, 'tokens.json'),
-    JSON.stringify({
-      version: 1,
-      tokens: [
-        { name: 'bot', role: 'agent', sha256: hashToken('agent-tok') },
-        { name: 'alice', role: 'approver', sha256: hashToken('approver-tok') },
-      ],
-    }),
-  )
-  gw = await startGateway(loadConfig({ FARAMESH_PORT: '0', FARAMESH_TOKENS_FILE: 'tokens.json' }, dir), { logger: silentLogger })
+  const started = await startTokenGateway('faramesh-fast-', [
+    { name: 'bot', role: 'agent', token: 'agent-tok' },
+    { name: 'alice', role: 'approver', token: 'approver-tok' },
+  ])
+  gw = started.gw
+  stop = started.close
 })
-afterAll(async () => {
-  await gw.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+afterAll(() => stop())
 
 async function both(path: string, body: string, token?: string) {
   const headers: Record<string, string> = { 'content-type': 'application/json' }

@@ -1,5 +1,5 @@
 // Shared test setup: a real app on a real SQLite file in a temp dir, with a given policy and options.
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parsePolicy } from '@faramesh/policy-core'
@@ -8,6 +8,10 @@ import { openSqliteLedger } from '@faramesh/ledger/sqlite'
 import { createApp, type AppDeps, type GatewayApp } from '../src/app.js'
 import { createAuthenticator, type AuthOptions } from '../src/auth.js'
 import { staticPolicySource } from '../src/policy-source.js'
+import { silentLogger } from '../src/logger.js'
+import { loadConfig } from '../src/node/config.js'
+import { startGateway, type GatewayHandle } from '../src/node/start-gateway.js'
+import { hashToken } from '../src/tokens-file.js'
 
 export const POLICY = `
 rules:
@@ -97,5 +101,28 @@ export async function eventually<T>(fn: () => Promise<T | null | undefined | fal
     if (v) return v
     if (Date.now() > end) throw new Error('condition not met in time')
     await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+/** A real gateway over HTTP (startGateway on port 0) in a temp dir with POLICY and a scoped tokens file. */
+export async function startTokenGateway(
+  prefix: string,
+  tokens: Array<{ name: string; role: string; token: string }>,
+): Promise<{ gw: GatewayHandle; dir: string; close: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  mkdirSync(join(dir, 'policies'))
+  writeFileSync(join(dir, 'policies', 'default.yaml'), POLICY)
+  const entries = tokens.map((t) => ({ name: t.name, role: t.role, sha256: hashToken(t.token) }))
+  writeFileSync(join(dir, 'tokens.json'), JSON.stringify({ version: 1, tokens: entries }))
+  const gw = await startGateway(loadConfig({ FARAMESH_PORT: '0', FARAMESH_TOKENS_FILE: 'tokens.json' }, dir), {
+    logger: silentLogger,
+  })
+  return {
+    gw,
+    dir,
+    close: async () => {
+      await gw.close()
+      rmSync(dir, { recursive: true, force: true })
+    },
   }
 }

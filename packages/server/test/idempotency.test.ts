@@ -1,39 +1,22 @@
 // POST /v1/actions with Idempotency-Key: a repeat returns the stored action, a reused key with another body is a 422,
 // racing duplicates make one action, the scope is the submitter, and the fast lane answers like the Hono route.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadConfig } from '../src/node/config.js'
-import { startGateway, type GatewayHandle } from '../src/node/start-gateway.js'
-import { silentLogger } from '../src/logger.js'
-import { hashToken } from '../src/tokens-file.js'
-import { makeApp, POLICY } from './helpers.js'
+import type { GatewayHandle } from '../src/node/start-gateway.js'
+import { makeApp, startTokenGateway } from './helpers.js'
 
 type Json = Record<string, unknown>
-let dir: string
 let gw: GatewayHandle
+let stop: () => Promise<void>
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'faramesh-idem-'))
-  mkdirSync(join(dir, 'policies'))
-  writeFileSync(join(dir, 'policies', 'default.yaml'), POLICY)
-  writeFileSync(
-    join(dir, 'tokens.json'),
-    JSON.stringify({
-      version: 1,
-      tokens: [
-        { name: 'bot', role: 'agent', sha256: hashToken('agent-tok') },
-        { name: 'bot2', role: 'agent', sha256: hashToken('agent2-tok') },
-        { name: 'alice', role: 'approver', sha256: hashToken('approver-tok') },
-      ],
-    }),
-  )
-  gw = await startGateway(loadConfig({ FARAMESH_PORT: '0', FARAMESH_TOKENS_FILE: 'tokens.json' }, dir), { logger: silentLogger })
+  const started = await startTokenGateway('faramesh-idem-', [
+    { name: 'bot', role: 'agent', token: 'agent-tok' },
+    { name: 'bot2', role: 'agent', token: 'agent2-tok' },
+    { name: 'alice', role: 'approver', token: 'approver-tok' },
+  ])
+  gw = started.gw
+  stop = started.close
 })
-afterAll(async () => {
-  await gw.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+afterAll(() => stop())
 
 const body = (cmd: string) => JSON.stringify({ agent_id: 'a1', tool: 'shell', operation: 'run', params: { cmd } })
 
