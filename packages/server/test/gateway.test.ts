@@ -99,6 +99,28 @@ describe('startGateway', () => {
     expect(second).toHaveLength(first.length)
   })
 
+  it('has the demo seeded before it accepts the first connection', async () => {
+    const { createServer } = await import('node:net')
+    const probe = createServer().listen(0, '127.0.0.1')
+    await new Promise((r) => probe.once('listening', r))
+    const port = (probe.address() as { port: number }).port
+    await new Promise((r) => probe.close(r))
+    const starting = start({ FARAMESH_DEMO: '1', FARAMESH_PORT: String(port) })
+    // The first answer any client gets already lists every demo action.
+    let firstSeen: number | null = null
+    for (let i = 0; i < 2000 && firstSeen === null; i++) {
+      try {
+        firstSeen = ((await (await fetch(`http://127.0.0.1:${port}/v1/actions?limit=100`)).json()) as unknown[]).length
+      } catch {
+        await new Promise((r) => setTimeout(r, 1))
+      }
+    }
+    await starting
+    const all = (await (await fetch(`http://127.0.0.1:${port}/v1/actions?limit=100`)).json()) as unknown[]
+    expect(all.length).toBeGreaterThan(3)
+    expect(firstSeen).toBe(all.length)
+  })
+
   it('serves the dashboard build at / with a client-side-routing fallback, and API 404s stay JSON', async () => {
     const ui = join(dir, 'ui')
     mkdirSync(join(ui, 'assets'), { recursive: true })

@@ -95,6 +95,11 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
   if (config.uiDir) app.use('*', serveUi(config.uiDir))
   else app.get('/', (c) => c.json({ name: 'faramesh', docs: '/openapi.json', playground: '/playground', health: '/health' }))
 
+  // Seeded before listening, so the first request (and a client counting actions) already sees the demo data.
+  if (config.demo) {
+    const n = await seedDemo(ledger, app.service).catch((err: unknown) => (logger.warn('demo seed failed', { error: String(err) }), 0))
+    if (n > 0) logger.info('seeded demo actions', { count: n })
+  }
   let server: Server
   let port: number
   try {
@@ -106,10 +111,6 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
     throw err
   }
   if (config.hotReload) policy.watch()
-  if (config.demo) {
-    const n = await seedDemo(ledger, app.service).catch((err: unknown) => (logger.warn('demo seed failed', { error: String(err) }), 0))
-    if (n > 0) logger.info('seeded demo actions', { count: n })
-  }
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
   const url = `http://${host}:${port}`
   logger.info('faramesh gateway listening', {
