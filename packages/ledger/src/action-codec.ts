@@ -42,7 +42,39 @@ export function encodeValue(col: ActionColumn, value: unknown): string | number 
   return value
 }
 
+/**
+ * True when `value` is plain JSON data: null, booleans, strings, finite numbers, arrays and plain objects, with no
+ * undefined member, no toJSON and no cycle (depth-limited). Such a value needs no replacer to be checked, and its
+ * JSON.stringify text parses back to an equal value. A JS walk is far cheaper than a replacer, which V8 calls per
+ * member from C++.
+ */
+export function isPlainJson(value: unknown, depth = 0): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true
+    case 'number':
+      return Number.isFinite(value)
+    case 'object': {
+      if (value === null) return true
+      if (depth >= 32) return false
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!isPlainJson(value[i], depth + 1)) return false
+        return true
+      }
+      const proto = Object.getPrototypeOf(value) as unknown
+      if (proto !== Object.prototype && proto !== null) return false
+      if ('toJSON' in value) return false
+      for (const k of Object.keys(value)) if (!isPlainJson((value as Record<string, unknown>)[k], depth + 1)) return false
+      return true
+    }
+    default:
+      return false
+  }
+}
+
 export function toJson(field: string, value: unknown): string {
+  if (isPlainJson(value)) return JSON.stringify(value)
   let text: string | undefined
   try {
     text = JSON.stringify(value, (_k, v: unknown) => {

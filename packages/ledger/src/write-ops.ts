@@ -1,6 +1,6 @@
 // Writes as plain data, so one batch (group commit) can carry many callers' writes into one transaction.
 import type { ActionStatus } from '@faramesh/policy-core'
-import { encodePatch, prepareAction, toJson, ACTION_STATUSES, type ActionColumn, type RowValues } from './action-codec.js'
+import { encodePatch, isPlainJson, prepareAction, toJson, ACTION_STATUSES, type ActionColumn, type RowValues } from './action-codec.js'
 import { canonicalJson } from './canonical.js'
 import { LedgerError } from './errors.js'
 import { uuidv7 } from './ids.js'
@@ -35,8 +35,9 @@ export function prepareEvent(actionId: string, e: NewEvent, now: string): Unchai
   if (typeof meta !== 'object' || Array.isArray(meta)) throw new LedgerError('INVALID_INPUT', 'event meta must be an object')
   let metaText: string
   try {
-    // Round-trip through JSON first: undefined members vanish exactly as they will when the meta is read back.
-    metaText = canonicalJson(JSON.parse(toJson('event meta', meta)))
+    // Plain data is canonicalised as is. Anything else round-trips through JSON first: undefined members vanish
+    // and toJSON applies exactly as they will when the meta is read back.
+    metaText = isPlainJson(meta) ? canonicalJson(meta) : canonicalJson(JSON.parse(toJson('event meta', meta)))
   } catch (err) {
     throw new LedgerError('INVALID_INPUT', `event meta cannot be canonicalised: ${(err as Error).message}`, undefined, err)
   }
