@@ -3,34 +3,32 @@
 import type { Action, ActionEvent, StreamFrame } from '@faramesh/policy-core'
 import type { ActionRecord } from '@faramesh/ledger'
 
-const pyString = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
+// Quotes are rare in agent ids, tools and JSON params: test before paying for two regex replacements.
+const pyString = (s: string): string =>
+  s.includes('\\') || s.includes("'") ? `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : `'${s}'`
 
-function jsExample(a: ActionRecord): string {
-  const args = [a.agent_id, a.tool, a.operation].map((s) => JSON.stringify(s)).join(', ')
-  return [
-    "import { configure, submitAction } from '@faramesh/sdk'",
-    '',
-    "configure({ baseUrl: process.env.FARAMESH_BASE_URL ?? 'http://127.0.0.1:8000' })",
-    `const action = await submitAction(${args}, ${JSON.stringify(a.params)}, ${JSON.stringify(a.context)})`,
-    'console.log(action.status, action.reason)',
-  ].join('\n')
+// Both snippets are built on every submit response: one template each, params and context serialised once.
+function jsExample(a: ActionRecord, params: string, context: string): string {
+  return `import { configure, submitAction } from '@faramesh/sdk'
+
+configure({ baseUrl: process.env.FARAMESH_BASE_URL ?? 'http://127.0.0.1:8000' })
+const action = await submitAction(${JSON.stringify(a.agent_id)}, ${JSON.stringify(a.tool)}, ${JSON.stringify(a.operation)}, ${params}, ${context})
+console.log(action.status, action.reason)`
 }
 
-function pythonExample(a: ActionRecord): string {
-  return [
-    'import json',
-    'from faramesh import configure, submit_action',
-    '',
-    'configure(base_url="http://127.0.0.1:8000")',
-    'action = submit_action(',
-    `    agent_id=${pyString(a.agent_id)},`,
-    `    tool=${pyString(a.tool)},`,
-    `    operation=${pyString(a.operation)},`,
-    `    params=json.loads(${pyString(JSON.stringify(a.params))}),`,
-    `    context=json.loads(${pyString(JSON.stringify(a.context))}),`,
-    ')',
-    'print(action["status"], action.get("reason"))',
-  ].join('\n')
+function pythonExample(a: ActionRecord, params: string, context: string): string {
+  return `import json
+from faramesh import configure, submit_action
+
+configure(base_url="http://127.0.0.1:8000")
+action = submit_action(
+    agent_id=${pyString(a.agent_id)},
+    tool=${pyString(a.tool)},
+    operation=${pyString(a.operation)},
+    params=json.loads(${pyString(params)}),
+    context=json.loads(${pyString(context)}),
+)
+print(action["status"], action.get("reason"))`
 }
 
 export interface ViewOptions {
@@ -50,8 +48,10 @@ export function toApiAction(rec: ActionRecord, opts: ViewOptions = {}): Action {
     error: rec.error ?? null,
   }
   if (opts.examples !== false) {
-    out.js_example = jsExample(rec)
-    out.python_example = pythonExample(rec)
+    const params = JSON.stringify(rec.params)
+    const context = JSON.stringify(rec.context)
+    out.js_example = jsExample(rec, params, context)
+    out.python_example = pythonExample(rec, params, context)
   }
   return out
 }
