@@ -21,6 +21,25 @@ describe('parseStrictJson', () => {
     expect(() => parseStrictJson('['.repeat(100) + ']'.repeat(100))).toThrow(/deeper/)
   })
 
+  it('names the path of the problem in the 422 detail', () => {
+    const locOf = (text: string) => {
+      try {
+        parseStrictJson(text)
+      } catch (err) {
+        return (err as { issues: Array<{ loc: unknown[]; type: string }> }).issues[0]
+      }
+      throw new Error('accepted')
+    }
+    expect(locOf('{"params":{"items":[1,{"a":1,"a":2}]}}')).toEqual(
+      expect.objectContaining({ loc: ['body', 'params', 'items', 1, 'a'], type: 'value_error.duplicate_key' }),
+    )
+    expect(locOf('{"params":{"x":[true,1e999]}}')).toEqual(expect.objectContaining({ loc: ['body', 'params', 'x', 1], type: 'value_error.number' }))
+    expect(locOf('{"a":{"b":1 "c":2}}')).toEqual(expect.objectContaining({ loc: ['body', 'a'] }))
+    expect(locOf('{"a":[1,2}')).toEqual(expect.objectContaining({ loc: ['body', 'a'] }))
+    expect(locOf('{"a":{"constructor":1}}')).toEqual(expect.objectContaining({ loc: ['body', 'a', 'constructor'], type: 'value_error.forbidden_key' }))
+    expect(locOf('{"a":1} x')).toEqual(expect.objectContaining({ loc: ['body'] }))
+  })
+
   it('refuses invalid JSON', () => {
     for (const bad of ['', '{', '{"a"}', "{'a':1}", '[1,]', '01', '"\u0001"', 'tru', '1 2']) {
       expect(() => parseStrictJson(bad)).toThrow()

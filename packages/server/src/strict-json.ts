@@ -12,9 +12,12 @@ const STRING_RE = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/
 
 class Reader {
   pos = 0
+  /** The path to the value being read; copied only when a problem is reported. */
+  private readonly path: Array<string | number> = []
   constructor(readonly text: string) {}
 
-  fail(msg: string, loc: Array<string | number>, type = 'value_error.jsondecode'): never {
+  fail(msg: string, key?: string | number, type = 'value_error.jsondecode'): never {
+    const loc = key === undefined ? this.path : [...this.path, key]
     const issue: FieldIssue = { loc: ['body', ...loc], msg: `${msg} (at character ${this.pos})`, type }
     throw validationError([issue])
   }
@@ -30,13 +33,13 @@ class Reader {
     this.pos = p
   }
 
-  value(loc: Array<string | number>, depth: number): unknown {
-    if (depth > MAX_DEPTH) this.fail(`JSON nested deeper than ${MAX_DEPTH} levels`, loc)
+  value(depth: number): unknown {
+    if (depth > MAX_DEPTH) this.fail(`JSON nested deeper than ${MAX_DEPTH} levels`)
     this.ws()
     const c = this.text[this.pos]
-    if (c === '{') return this.object(loc, depth)
-    if (c === '[') return this.array(loc, depth)
-    if (c === '"') return this.string(loc)
+    if (c === '{') return this.object(depth)
+    if (c === '[') return this.array(depth)
+    if (c === '"') return this.string()
     if (c === 't' && this.text.startsWith('true', this.pos)) return (this.pos += 4), true
     if (c === 'f' && this.text.startsWith('false', this.pos)) return (this.pos += 5), false
     if (c === 'n' && this.text.startsWith('null', this.pos)) return (this.pos += 4), null
@@ -45,57 +48,60 @@ class Reader {
     if (m) {
       this.pos += m[0].length
       const n = Number(m[0])
-      if (!Number.isFinite(n)) this.fail('Number out of range', loc, 'value_error.number')
+      if (!Number.isFinite(n)) this.fail('Number out of range', undefined, 'value_error.number')
       return n
     }
-    return this.fail(c === undefined ? 'Unexpected end of JSON input' : 'Expecting value', loc)
+    return this.fail(c === undefined ? 'Unexpected end of JSON input' : 'Expecting value')
   }
 
-  string(loc: Array<string | number>): string {
+  string(): string {
     STRING_RE.lastIndex = this.pos
     const m = STRING_RE.exec(this.text)
-    if (!m) this.fail('Invalid string', loc)
+    if (!m) this.fail('Invalid string')
     this.pos += m[0].length
     return m[0].includes('\\') ? (JSON.parse(m[0]) as string) : m[0].slice(1, -1)
   }
 
-  object(loc: Array<string | number>, depth: number): Record<string, unknown> {
+  object(depth: number): Record<string, unknown> {
     this.pos++
     const out: Record<string, unknown> = {}
-    const seen = new Set<string>()
     this.ws()
     if (this.text[this.pos] === '}') return this.pos++, out
     for (;;) {
       this.ws()
-      if (this.text[this.pos] !== '"') this.fail('Expecting property name enclosed in double quotes', loc)
-      const key = this.string(loc)
-      if (seen.has(key)) this.fail(`Duplicate key '${key}'`, [...loc, key], 'value_error.duplicate_key')
-      if (FORBIDDEN_KEYS.has(key)) this.fail(`Key '${key}' is not allowed`, [...loc, key], 'value_error.forbidden_key')
-      seen.add(key)
+      if (this.text[this.pos] !== '"') this.fail('Expecting property name enclosed in double quotes')
+      const key = this.string()
+      // `out` only ever holds keys read here (never __proto__), so an own key is a duplicate.
+      if (Object.hasOwn(out, key)) this.fail(`Duplicate key '${key}'`, key, 'value_error.duplicate_key')
+      if (FORBIDDEN_KEYS.has(key)) this.fail(`Key '${key}' is not allowed`, key, 'value_error.forbidden_key')
       this.ws()
-      if (this.text[this.pos] !== ':') this.fail("Expecting ':' delimiter", [...loc, key])
+      if (this.text[this.pos] !== ':') this.fail("Expecting ':' delimiter", key)
       this.pos++
-      out[key] = this.value([...loc, key], depth + 1)
+      this.path.push(key)
+      out[key] = this.value(depth + 1)
+      this.path.pop()
       this.ws()
       const c = this.text[this.pos]
       if (c === ',') this.pos++
       else if (c === '}') return this.pos++, out
-      else this.fail("Expecting ',' delimiter", loc)
+      else this.fail("Expecting ',' delimiter")
     }
   }
 
-  array(loc: Array<string | number>, depth: number): unknown[] {
+  array(depth: number): unknown[] {
     this.pos++
     const out: unknown[] = []
     this.ws()
     if (this.text[this.pos] === ']') return this.pos++, out
     for (;;) {
-      out.push(this.value([...loc, out.length], depth + 1))
+      this.path.push(out.length)
+      out.push(this.value(depth + 1))
+      this.path.pop()
       this.ws()
       const c = this.text[this.pos]
       if (c === ',') this.pos++
       else if (c === ']') return this.pos++, out
-      else this.fail("Expecting ',' delimiter", loc)
+      else this.fail("Expecting ',' delimiter")
     }
   }
 }
@@ -103,8 +109,8 @@ class Reader {
 /** Parse JSON text, refusing duplicate keys, prototype-polluting keys, NaN-like numbers and deep nesting. */
 export function parseStrictJson(text: string): unknown {
   const r = new Reader(text)
-  const v = r.value([], 0)
+  const v = r.value(0)
   r.ws()
-  if (r.pos !== text.length) r.fail('Extra data after the JSON value', [])
+  if (r.pos !== text.length) r.fail('Extra data after the JSON value')
   return v
 }
