@@ -50,10 +50,12 @@ export function createBatchWriter(db: Database.Database): BatchWriter {
   }
   // Positional parameters in ACTION_COLUMN_NAMES order: no per-row name lookups in the driver.
   const insertAction = stmt(`INSERT INTO actions (${ACTION_COLUMN_NAMES.join(', ')}) VALUES (${ACTION_COLUMN_NAMES.map(() => '?').join(', ')})`)
-  const insertEvent = stmt('INSERT INTO action_events (seq, id, action_id, event_type, meta, created_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+  const insertEvent = stmt(
+    'INSERT INTO action_events (seq, id, action_id, event_type, meta, created_at, prev_hash, hash, action_pos) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  )
   const headStmt = stmt('SELECT seq, hash FROM action_events ORDER BY seq DESC LIMIT 1')
   const getStmt = stmt('SELECT * FROM actions WHERE id = ?')
-  const existsStmt = stmt('SELECT 1 FROM actions WHERE id = ?')
+  const posStmt = stmt('SELECT pos FROM actions WHERE id = ?').pluck()
   // Transaction control prepared once too: exec() would parse the text again for every op.
   const begin = db.prepare('BEGIN IMMEDIATE')
   const commit = db.prepare('COMMIT')
@@ -67,24 +69,24 @@ export function createBatchWriter(db: Database.Database): BatchWriter {
     return `UPDATE actions SET status = ?${op.set.map(([c]) => `, ${c} = ?`).join('')} WHERE id = ? AND status IN (${op.from.map(() => '?').join(', ')})${op.expectRequestHash === undefined ? '' : ' AND request_hash = ?'} RETURNING *`
   }
 
-  /** Writes one op's row changes; returns the action after a transition. Throws when the op is refused. */
-  function applyRow(op: SqliteOp): ActionRecord | null {
+  /** Writes one op's row changes; returns its action's pos, and the action after a transition. Throws when refused. */
+  function applyRow(op: SqliteOp): { pos: number; action: ActionRecord | null } {
     if (op.kind === 'create') {
-      insertAction.run(actionValues(op.row))
-      return null
+      return { pos: Number(insertAction.run(actionValues(op.row)).lastInsertRowid), action: null }
     }
     if (op.kind === 'transition') {
       const args: unknown[] = [op.to, ...op.set.map(([, v]) => v), op.id, ...op.from]
       if (op.expectRequestHash !== undefined) args.push(op.expectRequestHash)
       const row = stmt(transitionSql(op)).get(args) as Record<string, unknown> | undefined
-      if (row) return decodeAction(row, false)
+      if (row) return { pos: row.pos as number, action: decodeAction(row, false) }
       const current = getStmt.get(op.id) as Record<string, unknown> | undefined
       throw transitionRefused(op.id, current ? decodeAction(current, false) : null, op)
     }
-    if (!existsStmt.get(op.actionId)) {
+    const pos = posStmt.get(op.actionId) as number | undefined
+    if (pos === undefined) {
       throw transitionRefused(op.actionId, null, { kind: 'transition', id: op.actionId, from: [], to: 'failed', set: [], expectRequestHash: undefined, events: [] })
     }
-    return null
+    return { pos, action: null }
   }
 
   function applyBatch(ops: SqliteOp[]): WireOutcome[] {
@@ -102,14 +104,14 @@ export function createBatchWriter(db: Database.Database): BatchWriter {
       for (const op of ops) {
         savepoint.run()
         try {
-          const action = applyRow(op)
+          const { pos, action } = applyRow(op)
           const hashes: string[] = []
           let s = seq
           let p = prev
           for (const e of op.events) {
             s += 1
             const hash = eventHash({ ...e, seq: s, prev_hash: p })
-            insertEvent.run(s, e.id, e.action_id, e.event_type, e.meta, e.created_at, p, hash)
+            insertEvent.run(s, e.id, e.action_id, e.event_type, e.meta, e.created_at, p, hash, pos)
             hashes.push(hash)
             p = hash
           }

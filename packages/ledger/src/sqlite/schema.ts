@@ -62,8 +62,10 @@ export const actionEvents = sqliteTable(
     created_at: text('created_at').notNull(),
     prev_hash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
+    /** actions.pos of the event's action (not hashed): its index grows at the end as actions are created. */
+    action_pos: integer('action_pos'),
   },
-  (t) => [index('action_events_action_seq').on(t.action_id, t.seq)],
+  (t) => [index('action_events_action_pos_seq').on(t.action_pos, t.seq)],
 )
 
 export const ledgerCheckpoints = sqliteTable('ledger_checkpoints', {

@@ -111,7 +111,7 @@ export function createSqliteStore(db: Database.Database, writer: SqliteWriter): 
         ).map((r) => decodeAction(r, false)),
       ),
     getEvents: (actionId) =>
-      read('get events', () => stmt(`SELECT ${EVENT_COLS} FROM action_events WHERE action_id = ? ORDER BY seq`).all(actionId) as StoredEvent[]),
+      read('get events', () => stmt(`SELECT ${EVENT_COLS} FROM action_events WHERE action_pos = (SELECT pos FROM actions WHERE id = ?) ORDER BY seq`).all(actionId) as StoredEvent[]),
     readEvents: (afterSeq, limit, toSeq) =>
       read('read events', () => (readRange.all(afterSeq, toSeq ?? Number.MAX_SAFE_INTEGER, limit) as unknown[][]).map(rawEvent)),
     async *scanEvents(afterSeq, toSeq) {
