@@ -14,7 +14,8 @@ describe('isPlainJson', () => {
     }
     const cyclic: Record<string, unknown> = {}
     cyclic.self = cyclic
-    for (const v of [undefined, Number.NaN, Infinity, 1n, () => 1, Symbol('s'), new Date(0), { a: undefined }, [undefined], { toJSON: () => 1 }, cyclic]) {
+    const shown = Object.assign([1], { toJSON: () => 'x' })
+    for (const v of [shown, { list: shown }, undefined, Number.NaN, Infinity, 1n, () => 1, Symbol('s'), new Date(0), { a: undefined }, [undefined], { toJSON: () => 1 }, cyclic]) {
       expect(isPlainJson(v)).toBe(false)
     }
   })
@@ -34,7 +35,8 @@ describe('prepareEvent meta', () => {
   it('is the canonical text of the meta as it will be read back, on both paths', () => {
     const plain = { z: 1, a: 'x', nested: { b: [1, -0, 'y'] }, by: null }
     const odd = { z: 1, gone: undefined, at: new Date(0), nested: { b: [1, 'y'] } }
-    for (const meta of [plain, odd]) {
+    const shown = { list: Object.assign([1], { toJSON: () => 'x' }) }
+    for (const meta of [plain, odd, shown]) {
       expect(prepareEvent('a1', { event_type: 'created', meta }, '2026-01-01T00:00:00.000Z').meta).toBe(slowMeta(meta))
     }
     expect(() => prepareEvent('a1', { event_type: 'created', meta: { n: Number.NaN } }, 'now')).toThrow(/cannot be canonicalised/)

@@ -57,14 +57,13 @@ export function isPlainJson(value: unknown, depth = 0): boolean {
       return Number.isFinite(value)
     case 'object': {
       if (value === null) return true
-      if (depth >= 32) return false
+      if (depth >= 32 || 'toJSON' in value) return false
       if (Array.isArray(value)) {
         for (let i = 0; i < value.length; i++) if (!isPlainJson(value[i], depth + 1)) return false
         return true
       }
       const proto = Object.getPrototypeOf(value) as unknown
       if (proto !== Object.prototype && proto !== null) return false
-      if ('toJSON' in value) return false
       for (const k of Object.keys(value)) if (!isPlainJson((value as Record<string, unknown>)[k], depth + 1)) return false
       return true
     }
