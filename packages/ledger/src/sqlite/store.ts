@@ -87,7 +87,7 @@ export function createSqliteStore(db: Database.Database, writer: SqliteWriter): 
       read('list actions', () => {
         const limit = pageSize(filter.limit)
         const offset = filter.cursor ? 0 : pageOffset(filter.offset)
-        const where = buildWhere(filter, () => '?')
+        const where = buildWhere(filter, () => '?', 'like')
         const rows = stmt(`SELECT * FROM actions ${where.sql} ORDER BY pos DESC LIMIT ? OFFSET ?`).all(...where.params, limit + 1, offset) as Row[]
         const more = rows.length > limit
         const items = rows.slice(0, limit)
@@ -95,7 +95,7 @@ export function createSqliteStore(db: Database.Database, writer: SqliteWriter): 
       }),
     countActions: (filter: CountFilter) =>
       read('count actions', () => {
-        const where = buildWhere(filter, () => '?')
+        const where = buildWhere(filter, () => '?', 'like')
         return (stmt(`SELECT count(*) AS n FROM actions ${where.sql}`).get(...where.params) as { n: number }).n
       }),
     stats: () =>
