@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Action, ActionEvent } from '@faramesh/policy-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cli, json, startTestGateway, type TestGateway } from './helpers.js'
+import { cli, json, startTestGateway, submitOneOfEach, type TestGateway } from './helpers.js'
 
 let gw: TestGateway
 let pending: Action
@@ -15,9 +15,7 @@ const ESC = '\u001b['
 
 beforeAll(async () => {
   gw = await startTestGateway()
-  pending = await gw.submit({ tool: 'shell', operation: 'run', params: { cmd: 'ls -la' } })
-  allowed = await gw.submit({ tool: 'http', operation: 'get', params: { url: 'https://example.com' } })
-  denied = await gw.submit({ tool: 'shell', operation: 'run', params: { cmd: 'rm -rf /' } })
+  ;({ pending, allowed, denied } = await submitOneOfEach(gw))
 })
 
 afterAll(async () => {

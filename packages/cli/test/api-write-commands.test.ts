@@ -2,7 +2,7 @@
 // verify-log, doctor), run as the built binary against a real gateway, asserting human and --json output.
 import type { Action, ActionEvent } from '@faramesh/policy-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cli, exited, json, start, startTestGateway, waitForOutput, type TestGateway } from './helpers.js'
+import { cli, exited, json, start, startTestGateway, submitOneOfEach, waitForOutput, type TestGateway } from './helpers.js'
 
 let gw: TestGateway
 let pending: Action
@@ -12,9 +12,7 @@ const run = (args: string[], env: Record<string, string> = {}) => cli(args, { en
 
 beforeAll(async () => {
   gw = await startTestGateway()
-  pending = await gw.submit({ tool: 'shell', operation: 'run', params: { cmd: 'ls -la' } })
-  allowed = await gw.submit({ tool: 'http', operation: 'get', params: { url: 'https://example.com' } })
-  denied = await gw.submit({ tool: 'shell', operation: 'run', params: { cmd: 'rm -rf /' } })
+  ;({ pending, allowed, denied } = await submitOneOfEach(gw))
 })
 
 afterAll(async () => {

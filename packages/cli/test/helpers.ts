@@ -109,6 +109,14 @@ export interface TestGateway {
   close(): Promise<void>
 }
 
+/** The three outcomes the API command suites work on, under policies/default.yaml: one of each decision. */
+export async function submitOneOfEach(gw: TestGateway): Promise<{ pending: Action; allowed: Action; denied: Action }> {
+  const pending = await gw.submit({ tool: 'shell', operation: 'run', params: { cmd: 'ls -la' } })
+  const allowed = await gw.submit({ tool: 'http', operation: 'get', params: { url: 'https://example.com' } })
+  const denied = await gw.submit({ tool: 'shell', operation: 'run', params: { cmd: 'rm -rf /' } })
+  return { pending, allowed, denied }
+}
+
 export async function startTestGateway(opts: { policy?: string; env?: Record<string, string> } = {}): Promise<TestGateway> {
   const dir = tempDir()
   const policyPath = join(dir, 'policy.yaml')
