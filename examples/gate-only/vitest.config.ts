@@ -1,11 +1,4 @@
 import { defineConfig } from 'vitest/config'
+import { serialTests } from '../../vitest.shared.ts'
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 20000,
-    hookTimeout: 30000,
-    // Keep CPU use low on shared machines: files run one after another.
-    fileParallelism: false,
-  },
-})
+export default defineConfig({ test: serialTests })

@@ -1,10 +1,4 @@
 import { defineConfig } from 'vitest/config'
+import { serialTests } from '../../vitest.shared.ts'
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 30000,
-    hookTimeout: 30000,
-    fileParallelism: false,
-  },
-})
+export default defineConfig({ test: { ...serialTests, testTimeout: 30_000 } })
