@@ -20,6 +20,24 @@ export interface StoredEvent {
 
 export type UnchainedEvent = Omit<StoredEvent, 'seq' | 'prev_hash' | 'hash'>
 
+/** The stored event columns in the order both dialects select them; `eventFromValues` reads a row in this order. */
+export const EVENT_COLUMNS = ['seq', 'id', 'action_id', 'event_type', 'meta', 'created_at', 'prev_hash', 'hash'] as const
+export const EVENT_SELECT = EVENT_COLUMNS.join(', ')
+
+/** An event from a positional row (`SELECT ${EVENT_SELECT}` as arrays); seq may come back as a bigint string. */
+export function eventFromValues(r: unknown[]): StoredEvent {
+  return {
+    seq: Number(r[0]),
+    id: r[1] as string,
+    action_id: r[2] as string,
+    event_type: r[3] as StoredEvent['event_type'],
+    meta: r[4] as string,
+    created_at: r[5] as string,
+    prev_hash: r[6] as string,
+    hash: r[7] as string,
+  }
+}
+
 /** The canonical JSON of the hashed fields; keys in code-point order: action_id, created_at, event_type, id, meta, seq. */
 export function eventBody(e: Omit<StoredEvent, 'prev_hash' | 'hash'>): string {
   return `{"action_id":${quote(e.action_id)},"created_at":${quote(e.created_at)},"event_type":${quote(e.event_type)},"id":${quote(e.id)},"meta":${e.meta},"seq":${e.seq}}`

@@ -6,7 +6,7 @@ import type { Checkpoint } from '@faramesh/policy-core'
 import { ACTION_COLUMNS, ACTION_COLUMN_NAMES, decodeAction } from '../action-codec.js'
 import { encodeCursor, pageOffset, pageSize } from '../cursor.js'
 import type { BatchOutcome } from '../group-commit.js'
-import { chainEvents, type StoredEvent } from '../hash-chain.js'
+import { chainEvents, eventFromValues, EVENT_COLUMNS, EVENT_SELECT, type StoredEvent } from '../hash-chain.js'
 import { buildWhere } from '../list-filter.js'
 import type { CountFilter, LedgerStore } from '../store.js'
 import type { ActionRecord, ListFilter } from '../types.js'
@@ -17,23 +17,11 @@ import { isConnectionError, pgError } from './errors.js'
 type Row = Record<string, unknown>
 export const CHAIN_LOCK = 0x6661_7263 // "farc"
 export const NOTIFY_CHANNEL = 'faramesh_ledger_events'
-const EVENT_COLS = ['seq', 'id', 'action_id', 'event_type', 'meta', 'created_at', 'prev_hash', 'hash'] as const
-const EVENT_SELECT = EVENT_COLS.join(', ')
 const INSERT_ACTION = `insert into actions (${ACTION_COLUMN_NAMES.join(', ')}) values (${ACTION_COLUMN_NAMES.map(
   (c, i) => (ACTION_COLUMNS[c] === 'json' ? `$${i + 1}::text::jsonb` : `$${i + 1}`),
 ).join(', ')}) on conflict (id) do nothing returning pos`
 
 const toEvent = (r: Row): StoredEvent => ({ ...(r as unknown as StoredEvent), seq: Number(r.seq) })
-const rawEvent = (r: unknown[]): StoredEvent => ({
-  seq: Number(r[0]),
-  id: r[1] as string,
-  action_id: r[2] as string,
-  event_type: r[3] as StoredEvent['event_type'],
-  meta: r[4] as string,
-  created_at: r[5] as string,
-  prev_hash: r[6] as string,
-  hash: r[7] as string,
-})
 const toAction = (r: Row): ActionRecord => decodeAction(r, true)
 const param = (v: unknown) => v as never
 
@@ -91,7 +79,7 @@ export function createPostgresStore(sql: Sql): LedgerStore {
         return outcomes.push({ ok: true, value: { action: s.action, events } })
       })
       if (rows.length) {
-        await tx`insert into action_events ${tx(rows, ...EVENT_COLS)}`
+        await tx`insert into action_events ${tx(rows, ...EVENT_COLUMNS)}`
         await tx`select pg_notify(${NOTIFY_CHANNEL}, ${String(chainHead!.seq)})`
       }
       return outcomes
@@ -160,7 +148,7 @@ export function createPostgresStore(sql: Sql): LedgerStore {
         `select ${EVENT_SELECT} from action_events where seq > $1 and seq <= $2 order by seq limit $3`,
         [afterSeq, toSeq ?? Number.MAX_SAFE_INTEGER, limit],
         { prepare: true },
-      ).values()).map(rawEvent),
+      ).values()).map(eventFromValues),
     ),
     async *scanEvents(afterSeq, toSeq) {
       try {
