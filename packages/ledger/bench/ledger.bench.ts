@@ -49,6 +49,34 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
+/** A fresh database per wanted backend, filled by the populate helpers (written straight to the tables). */
+async function populated(
+  what: string,
+  count: number,
+  fill: { sqlite: (path: string, n: number) => void; postgres: (sql: postgres.Sql, n: number) => Promise<void> },
+): Promise<Array<[string, { open: Opener }]>> {
+  const out: Array<[string, { open: Opener }]> = []
+  if (want('sqlite')) {
+    const db = await freshSqlite()
+    await (await db.open()).close()
+    const t = performance.now()
+    fill.sqlite(db.path, count)
+    console.log(`sqlite: ${count} ${what} written in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+    out.push(['sqlite', db])
+  }
+  if (want('postgres')) {
+    const db = await freshPostgres()
+    await (await db.open()).close()
+    const t = performance.now()
+    const raw = postgres(db.dsn, { max: 1, onnotice: () => undefined })
+    await fill.postgres(raw, count)
+    await raw.end()
+    console.log(`postgres: ${count} ${what} written in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+    out.push(['postgres', db])
+  }
+  return out
+}
+
 async function appendsPerSecond(ledger: Ledger, callers: number, seconds: number, actionIds: string[]): Promise<number> {
   let done = 0
   const t0 = performance.now()
@@ -99,25 +127,7 @@ describe('ledger benchmarks', () => {
 
   it(`list p50/p99 over ${ACTIONS} actions`, async () => {
     const rows: Array<Record<string, string | number>> = []
-    const dbs: Array<[string, { open: Opener }]> = []
-    if (want('sqlite')) {
-      const sqliteDb = await freshSqlite()
-      await (await sqliteDb.open()).close()
-      const t = performance.now()
-      populateSqliteActions(sqliteDb.path, ACTIONS)
-      console.log(`sqlite: ${ACTIONS} actions written in ${((performance.now() - t) / 1000).toFixed(1)} s`)
-      dbs.push(['sqlite', sqliteDb])
-    }
-    if (want('postgres')) {
-      const pgDb = await freshPostgres()
-      await (await pgDb.open()).close()
-      const t = performance.now()
-      const raw = postgres(pgDb.dsn, { max: 1, onnotice: () => undefined })
-      await populatePostgresActions(raw, ACTIONS)
-      await raw.end()
-      console.log(`postgres: ${ACTIONS} actions written in ${((performance.now() - t) / 1000).toFixed(1)} s`)
-      dbs.push(['postgres', pgDb])
-    }
+    const dbs = await populated('actions', ACTIONS, { sqlite: populateSqliteActions, postgres: populatePostgresActions })
 
     for (const [name, db] of dbs) {
       const ledger = await db.open()
@@ -158,25 +168,7 @@ describe('ledger benchmarks', () => {
 
   it(`verify over ${EVENTS} events`, async () => {
     const rows: Array<Record<string, string | number>> = []
-    const dbs: Array<[string, { open: Opener }]> = []
-    if (want('sqlite')) {
-      const sqliteDb = await freshSqlite()
-      await (await sqliteDb.open()).close()
-      const t = performance.now()
-      populateSqliteEvents(sqliteDb.path, EVENTS)
-      console.log(`sqlite: ${EVENTS} chained events written in ${((performance.now() - t) / 1000).toFixed(1)} s`)
-      dbs.push(['sqlite', sqliteDb])
-    }
-    if (want('postgres')) {
-      const pgDb = await freshPostgres()
-      await (await pgDb.open()).close()
-      const t = performance.now()
-      const raw = postgres(pgDb.dsn, { max: 1, onnotice: () => undefined })
-      await populatePostgresEvents(raw, EVENTS)
-      await raw.end()
-      console.log(`postgres: ${EVENTS} chained events written in ${((performance.now() - t) / 1000).toFixed(1)} s`)
-      dbs.push(['postgres', pgDb])
-    }
+    const dbs = await populated('chained events', EVENTS, { sqlite: populateSqliteEvents, postgres: populatePostgresEvents })
     for (const [name, db] of dbs) {
       const ledger = await db.open({ checkpointIntervalMs: 0, checkpointEvery: 0 })
       await ledger.checkpoint()
