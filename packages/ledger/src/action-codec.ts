@@ -23,8 +23,12 @@ export type ActionColumn = keyof typeof ACTION_COLUMNS
 export const ACTION_COLUMN_NAMES = Object.keys(ACTION_COLUMNS) as ActionColumn[]
 const REQUIRED_TEXT = ['id', 'agent_id', 'tool', 'operation'] as const
 
-/** Row values as the driver takes them: JSON columns as JSON text, everything else as is (null when absent). */
-export type RowValues = Record<ActionColumn, string | number | null>
+/**
+ * Row values as both drivers take them: positional, in ACTION_COLUMN_NAMES order (the order of the INSERT's
+ * placeholders); JSON columns as JSON text, everything else as is (null when absent). An array also crosses
+ * postMessage to the SQLite write worker at about half the cost of an object with 31 keys.
+ */
+export type RowValues = Array<string | number | null>
 
 export function encodeValue(col: ActionColumn, value: unknown): string | number | null {
   const kind = ACTION_COLUMNS[col]
@@ -98,13 +102,16 @@ export function prepareAction(action: ActionRecord, now: string): { record: Acti
     const v = action[f] as unknown
     if (v !== undefined && (typeof v !== 'object' || v === null || Array.isArray(v))) throw invalid(f, 'an object')
   }
-  const row = {} as RowValues
+  const row: RowValues = new Array<string | number | null>(ACTION_COLUMN_NAMES.length)
   const record = {} as Record<string, unknown>
-  for (const col of ACTION_COLUMN_NAMES) {
+  for (let i = 0; i < ACTION_COLUMN_NAMES.length; i++) {
+    const col = ACTION_COLUMN_NAMES[i]!
     let v = (action as unknown as Record<string, unknown>)[col]
     if (col === 'created_at' || col === 'updated_at') v ??= now
-    row[col] = encodeValue(col, v)
-    record[col] = ACTION_COLUMNS[col] === 'json' ? (row[col] === null ? null : (JSON.parse(row[col] as string) as unknown)) : row[col]
+    const value = encodeValue(col, v)
+    row[i] = value
+    // The record holds what a read will give back: JSON columns parsed from the stored text, never the caller's objects.
+    record[col] = ACTION_COLUMNS[col] === 'json' && value !== null ? (JSON.parse(value as string) as unknown) : value
   }
   return { record: record as unknown as ActionRecord, row }
 }

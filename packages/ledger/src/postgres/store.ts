@@ -29,7 +29,7 @@ type Step = { ok: true; action: ActionRecord | null } | { ok: false; error: unkn
 
 function step(tx: TransactionSql, op: WriteOp): Promise<Step> {
   if (op.kind === 'create') {
-    return tx.unsafe(INSERT_ACTION, ACTION_COLUMN_NAMES.map((c) => param(op.row[c]))).then((rows) =>
+    return tx.unsafe(INSERT_ACTION, op.row.map(param)).then((rows) =>
       rows.length === 1 ? { ok: true, action: op.record } : { ok: false, error: pgError({ code: '23505', message: `action ${op.record.id} already exists` }, 'create action') },
     )
   }

@@ -4,7 +4,7 @@
 // Inputs and outputs are plain data so they cross postMessage unchanged.
 import type Database from 'better-sqlite3'
 import type { Checkpoint } from '@faramesh/policy-core'
-import { ACTION_COLUMN_NAMES, decodeAction } from '../action-codec.js'
+import { ACTION_COLUMN_NAMES, decodeAction, type RowValues } from '../action-codec.js'
 import { isLedgerError, type LedgerErrorCode } from '../errors.js'
 import { eventHash, type UnchainedEvent } from '../hash-chain.js'
 import type { ActionRecord } from '../types.js'
@@ -13,7 +13,7 @@ import { sqliteError } from './errors.js'
 
 type TransitionOp = Extract<WriteOp, { kind: 'transition' }>
 /** A WriteOp without what only the caller's side needs (the create's decoded record). */
-export type SqliteOp = { kind: 'create'; row: Record<string, unknown>; events: UnchainedEvent[] } | TransitionOp | Extract<WriteOp, { kind: 'append' }>
+export type SqliteOp = { kind: 'create'; row: RowValues; events: UnchainedEvent[] } | TransitionOp | Extract<WriteOp, { kind: 'append' }>
 
 export interface WireError {
   code: LedgerErrorCode
@@ -63,7 +63,6 @@ export function createBatchWriter(db: Database.Database): BatchWriter {
   const savepoint = db.prepare('SAVEPOINT op')
   const release = db.prepare('RELEASE op')
   const rollbackTo = db.prepare('ROLLBACK TO op')
-  const actionValues = (row: Record<string, unknown>) => ACTION_COLUMN_NAMES.map((c) => row[c] ?? null)
 
   function transitionSql(op: TransitionOp): string {
     return `UPDATE actions SET status = ?${op.set.map(([c]) => `, ${c} = ?`).join('')} WHERE id = ? AND status IN (${op.from.map(() => '?').join(', ')})${op.expectRequestHash === undefined ? '' : ' AND request_hash = ?'} RETURNING *`
@@ -72,7 +71,7 @@ export function createBatchWriter(db: Database.Database): BatchWriter {
   /** Writes one op's row changes; returns its action's pos, and the action after a transition. Throws when refused. */
   function applyRow(op: SqliteOp): { pos: number; action: ActionRecord | null } {
     if (op.kind === 'create') {
-      return { pos: Number(insertAction.run(actionValues(op.row)).lastInsertRowid), action: null }
+      return { pos: Number(insertAction.run(op.row).lastInsertRowid), action: null }
     }
     if (op.kind === 'transition') {
       const args: unknown[] = [op.to, ...op.set.map(([, v]) => v), op.id, ...op.from]
