@@ -1,6 +1,7 @@
 // A strict JSON reader for request bodies. JSON.parse silently keeps the last of duplicate keys (so a policy check
 // and the executor could read different values) and happily creates `__proto__` keys; both are refused here, with
 // the location of the problem, so the caller gets a 422 that names the field.
+import { formatNumber } from '@faramesh/policy-core'
 import { validationError, type FieldIssue } from './errors.js'
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
@@ -47,8 +48,15 @@ class Reader {
     const m = NUMBER_RE.exec(this.text)
     if (m) {
       this.pos += m[0].length
-      const n = Number(m[0])
+      const text = m[0]
+      const n = Number(text)
       if (!Number.isFinite(n)) this.fail('Number out of range', undefined, 'value_error.number')
+      // A long integer literal (a 64-bit id, say) that a double cannot hold digit for digit would be stored, shown,
+      // executed and hashed as another number, and its request_hash would differ from the original's, which keeps
+      // Python's exact int. Refuse it instead of changing it. Literals of 15 characters or fewer are always exact.
+      if (text.length > 15 && !/[.eE]/.test(text) && formatNumber(n) !== text) {
+        this.fail(`Integer ${text} would be kept as ${formatNumber(n)} (JSON numbers are doubles here); send it as a string`, undefined, 'value_error.number')
+      }
       return n
     }
     return this.fail(c === undefined ? 'Unexpected end of JSON input' : 'Expecting value')

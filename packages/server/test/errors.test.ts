@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { call, makeApp, type TestApp } from './helpers.js'
 
@@ -29,6 +30,25 @@ describe('request validation (422 naming the field)', () => {
     const r = await post('{"agent_id": "a", ')
     expect(r.status).toBe(422)
     expect(r.body.detail[0].type).toBe('value_error.jsondecode')
+  })
+
+  it('refuses an integer a double would change, on both hot routes, storing nothing', async () => {
+    const before = (await t.ledger.listActions({ limit: 1000 })).items.length
+    for (const path of ['/v1/actions', '/v1/gate/decide']) {
+      const r = await post('{"agent_id":"a","tool":"http","operation":"get","params":{"order_id":12345678901234567890}}', path)
+      expect(r.status).toBe(422)
+      expect(r.body.detail[0]).toMatchObject({ loc: ['body', 'params', 'order_id'], type: 'value_error.number' })
+      expect(r.body.detail[0].msg).toContain('would be kept as 12345678901234567000')
+    }
+    expect((await t.ledger.listActions({ limit: 1000 })).items.length).toBe(before)
+  })
+
+  it('hashes a long integer a double keeps digit for digit as the original hashes the int', async () => {
+    const r = await post('{"agent_id":"a","tool":"http","operation":"get","params":{"n":123456789012345680000}}')
+    expect(r.status).toBe(200)
+    // The original's canonical JSON of the request (Python keeps the int exactly): the same digits.
+    const canonical = '{"agent_id":"a","context":{},"operation":"get","params":{"n":123456789012345680000},"tool":"http"}'
+    expect(r.body.request_hash).toBe(createHash('sha256').update(canonical).digest('hex'))
   })
 
   it('rejects duplicate keys, naming the key', async () => {
