@@ -1,7 +1,7 @@
 // Reading request bodies with a hard size cap: Content-Length is checked up front and the stream is counted as it
 // arrives, so a chunked upload cannot make the server buffer more than the limit.
 import type { Context } from 'hono'
-import { ApiError, validationError } from './errors.js'
+import { ApiError, clientClosed, isClientAbort, validationError } from './errors.js'
 import { header } from './headers.js'
 import { parseStrictJson } from './strict-json.js'
 
@@ -11,6 +11,14 @@ const tooLarge = (limit: number): ApiError =>
   new ApiError('PAYLOAD_TOO_LARGE', `Request body too large (limit ${limit} bytes)`)
 
 export async function readBodyText(c: Context, limit = MAX_BODY_BYTES): Promise<string> {
+  try {
+    return await readBody(c, limit)
+  } catch (err) {
+    throw isClientAbort(err) ? clientClosed() : err
+  }
+}
+
+async function readBody(c: Context, limit: number): Promise<string> {
   const declared = header(c, 'content-length')
   if (declared !== undefined) {
     if (Number(declared) > limit) throw tooLarge(limit)

@@ -8,6 +8,7 @@ export type ApiErrorCode =
   | 'CONFLICT'
   | 'PAYLOAD_TOO_LARGE'
   | 'VALIDATION'
+  | 'CLIENT_CLOSED'
   | 'STORE_UNAVAILABLE'
   | 'NOT_READY'
   | 'CONFIG_INVALID'
@@ -21,6 +22,9 @@ export const STATUS_BY_CODE: Record<ApiErrorCode, number> = {
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   VALIDATION: 422,
+  // nginx's "client closed request": the client hung up before its body arrived, so no answer can reach it. Only
+  // metrics and the request count see this status.
+  CLIENT_CLOSED: 499,
   STORE_UNAVAILABLE: 503,
   NOT_READY: 503,
   CONFIG_INVALID: 500,
@@ -57,6 +61,10 @@ export const unauthorized = (): ApiError => new ApiError('UNAUTHORIZED', 'Unauth
 export const forbidden = (message = 'Forbidden'): ApiError => new ApiError('FORBIDDEN', message)
 export const actionNotFound = (): ApiError => new ApiError('NOT_FOUND', 'Action not found')
 export const conflict = (message: string): ApiError => new ApiError('CONFLICT', message)
+export const clientClosed = (): ApiError => new ApiError('CLIENT_CLOSED', 'Client closed the connection before its request body arrived')
+
+/** Node's error for a request whose connection closed before its body ended (IncomingMessage "aborted"). */
+export const isClientAbort = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === 'ECONNRESET'
 
 export function validationError(issues: FieldIssue[]): ApiError {
   const first = issues[0]

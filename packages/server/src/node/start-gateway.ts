@@ -3,13 +3,14 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import { getRequestListener } from '@hono/node-server'
 import type { Ledger } from '@faramesh/ledger'
 import { createApp, type GatewayApp } from '../app.js'
 import { createAuthenticator } from '../auth.js'
 import { createLogger, type Logger } from '../logger.js'
 import { createMetrics } from '../metrics.js'
+import { answerClientError } from './client-error.js'
 import { assertSafeBinding, type GatewayConfig } from './config.js'
 import { seedDemo } from './demo-seed.js'
 import { createFastLane } from './fast-lane.js'
@@ -61,6 +62,7 @@ function listen(app: GatewayApp, c: GatewayConfig): Promise<{ server: Server; po
   const server = createServer((req, res) => {
     if (!fast(req, res)) void toApp(req, res)
   })
+  server.on('clientError', (err: Error, socket: Socket) => answerClientError(err, socket, app.metrics))
   return new Promise((resolve, reject) => {
     server.once('error', reject)
     server.listen(c.port, c.host, () => resolve({ server, port: (server.address() as AddressInfo).port }))

@@ -1,0 +1,30 @@
+// Requests node's HTTP parser rejects (unknown method, bad Content-Length, oversized headers, a connection closed
+// mid-request) never reach the app. Node's default answer is a bare "400 Bad Request" with no body; this one says
+// why in a JSON `detail`, like every other error (CONTRACT.md § Errors). Same guard as node's own: answer only when
+// no response on this connection has started, then close it.
+import type { Socket } from 'node:net'
+import type { Metrics } from '../metrics.js'
+
+const STATUS: Record<string, [number, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large'],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'Payload Too Large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout'],
+}
+
+type ParseError = Error & { code?: string; reason?: string }
+/** The response node has in flight on this connection, if any (the same field node's default handler reads). */
+type HttpSocket = Socket & { _httpMessage?: { headersSent?: boolean } | null }
+
+export function answerClientError(err: ParseError, socket: HttpSocket, metrics: Metrics): void {
+  if (err.code === 'ECONNRESET' || !socket.writable || socket._httpMessage?.headersSent) {
+    socket.destroy()
+    return
+  }
+  metrics.errors.inc({ error_type: 'MALFORMED_HTTP' })
+  const [status, text] = STATUS[err.code ?? ''] ?? [400, 'Bad Request']
+  const body = JSON.stringify({ detail: `Malformed HTTP request: ${err.reason ?? err.message}` })
+  socket.write(
+    `HTTP/1.1 ${status} ${text}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  )
+  socket.destroy()
+}
