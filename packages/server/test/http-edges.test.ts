@@ -114,6 +114,7 @@ describe('a client that hangs up before its body arrives', () => {
         })
       ).json()) as { id: string }
     ).id
+    const malformedBefore = await metric('faramesh_errors_total', { error_type: 'MALFORMED_HTTP' })
     await partial('/v1/actions') // the node fast lane
     await partial(`/v1/actions/${id}/result`) // a Hono route
     await eventually(
@@ -125,6 +126,8 @@ describe('a client that hangs up before its body arrives', () => {
       await metric('faramesh_requests_total', { endpoint: '/v1/actions/{id}/result', status: '499' }),
     ).toBe(1)
     expect(await metric('faramesh_requests_total', { status: '500' })).toBe(0)
+    // A hang-up is not a malformed request.
+    expect(await metric('faramesh_errors_total', { error_type: 'MALFORMED_HTTP' })).toBe(malformedBefore)
     expect(logs.filter((l) => l.includes('unhandled error'))).toEqual([])
     // Nothing half-read was stored: the one action is still allowed, without a result.
     const list = (await (await fetch(`${gw.url}/v1/actions`)).json()) as Array<{ id: string; status: string }>

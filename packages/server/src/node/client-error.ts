@@ -1,7 +1,7 @@
-// Requests node's HTTP parser rejects (unknown method, bad Content-Length, oversized headers, a connection closed
-// mid-request) never reach the app. Node's default answer is a bare "400 Bad Request" with no body; this one says
-// why in a JSON `detail`, like every other error (CONTRACT.md § Errors). Same guard as node's own: answer only when
-// no response on this connection has started, then close it.
+// Requests node's HTTP parser rejects (unknown method, bad Content-Length, oversized headers) never reach the app.
+// Node's default answer is a bare "400 Bad Request" with no body; this one says why in a JSON `detail`, like every
+// other error (CONTRACT.md § Errors). Same guard as node's own: answer only when no response on this connection has
+// started, then close it.
 import type { Socket } from 'node:net'
 import type { Metrics } from '../metrics.js'
 
@@ -16,7 +16,14 @@ type ParseError = Error & { code?: string; reason?: string }
 type HttpSocket = Socket & { _httpMessage?: { headersSent?: boolean } | null }
 
 export function answerClientError(err: ParseError, socket: HttpSocket, metrics: Metrics): void {
-  if (err.code === 'ECONNRESET' || !socket.writable || socket._httpMessage?.headersSent) {
+  // A peer that reset or closed the connection mid-request is gone, not malformed: the request, if one had started,
+  // counts it as 499 (CLIENT_CLOSED).
+  if (
+    err.code === 'ECONNRESET' ||
+    err.code === 'HPE_INVALID_EOF_STATE' ||
+    !socket.writable ||
+    socket._httpMessage?.headersSent
+  ) {
     socket.destroy()
     return
   }
