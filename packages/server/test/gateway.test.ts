@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createLogger } from '../src/logger.js'
 import { loadConfig } from '../src/node/config.js'
 import { startGateway, type GatewayHandle } from '../src/node/start-gateway.js'
-import { eventually } from './helpers.js'
+import { eventually, metricValue } from './helpers.js'
 
 const ALLOW_HTTP = 'rules:\n  - match: { tool: http, op: "*" }\n    allow: true\n'
 const DENY_HTTP = 'rules:\n  - match: { tool: http, op: "*" }\n    deny: true\n    description: now denied\n'
@@ -63,11 +63,8 @@ describe('startGateway', () => {
     expect(JSON.parse(failed).error).toMatch(/default\.yaml:\d+:\d+/)
     writeFileSync(join(dir, 'policies', 'default.yaml'), DENY_HTTP)
     await eventually(async () => (await decide(g)).decision === 'deny', 5000)
-    const families = parsePrometheus(await (await fetch(`${g.url}/metrics`)).text())
-    const reloads = families.find((f) => f.name === 'faramesh_policy_reloads_total')!
-    const value = (result: string) => Number(reloads.metrics.find((m) => m.labels?.result === result)?.value ?? 0)
-    expect(value('failure')).toBeGreaterThanOrEqual(1)
-    expect(value('success')).toBeGreaterThanOrEqual(1)
+    expect(await metricValue(g.url, 'faramesh_policy_reloads_total', { result: 'failure' })).toBeGreaterThanOrEqual(1)
+    expect(await metricValue(g.url, 'faramesh_policy_reloads_total', { result: 'success' })).toBeGreaterThanOrEqual(1)
   })
 
   it('refuses to start on a corrupted policy, naming file, line and reason', async () => {

@@ -2,6 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import parsePrometheus from 'parse-prometheus-text-format'
 import { parsePolicy } from '@faramesh/policy-core'
 import type { Ledger } from '@faramesh/ledger'
 import { openSqliteLedger } from '@faramesh/ledger/sqlite'
@@ -102,6 +103,14 @@ export async function eventually<T>(fn: () => Promise<T | null | undefined | fal
     if (Date.now() > end) throw new Error('condition not met in time')
     await new Promise((r) => setTimeout(r, 20))
   }
+}
+
+/** One sample of a metric from a running gateway's /metrics, read with a real Prometheus text parser (0 if absent). */
+export async function metricValue(baseUrl: string, name: string, labels: Record<string, string>): Promise<number> {
+  const families = parsePrometheus(await (await fetch(`${baseUrl}/metrics`)).text())
+  const family = families.find((f) => f.name === name)
+  const sample = family?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v))
+  return sample ? Number(sample.value) : 0
 }
 
 /** A real gateway over HTTP (startGateway on port 0) in a temp dir with POLICY and a scoped tokens file. */

@@ -4,12 +4,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import parsePrometheus from 'parse-prometheus-text-format'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLogger } from '../src/logger.js'
 import { loadConfig } from '../src/node/config.js'
 import { startGateway, type GatewayHandle } from '../src/node/start-gateway.js'
-import { eventually } from './helpers.js'
+import { eventually, metricValue } from './helpers.js'
 
 let dir: string
 let gw: GatewayHandle
@@ -51,12 +50,7 @@ function parse(response: string): { status: number; type: string | undefined; bo
   return { status, type, body: JSON.parse(body) as { detail?: string } }
 }
 
-async function metric(name: string, labels: Record<string, string>): Promise<number> {
-  const families = parsePrometheus(await (await fetch(`${gw.url}/metrics`)).text())
-  const family = families.find((f) => f.name === name)
-  const sample = family?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v))
-  return sample ? Number(sample.value) : 0
-}
+const metric = (name: string, labels: Record<string, string>) => metricValue(gw.url, name, labels)
 
 describe('requests the HTTP parser rejects', () => {
   const cases: Array<[string, string, number, RegExp]> = [
