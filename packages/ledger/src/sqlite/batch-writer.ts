@@ -10,6 +10,7 @@ import { eventHash, type UnchainedEvent } from '../hash-chain.js'
 import type { ActionRecord } from '../types.js'
 import { transitionRefused, type WriteOp } from '../write-ops.js'
 import { sqliteError } from './errors.js'
+import { WRITER_AUTOCHECKPOINT_PAGES, WRITER_CACHE_KIB } from './write-protocol.js'
 
 type TransitionOp = Extract<WriteOp, { kind: 'transition' }>
 /** A WriteOp without what only the caller's side needs (the create's decoded record). */
@@ -39,6 +40,22 @@ export interface BatchWriter {
   applyBatch(ops: SqliteOp[]): WireOutcome[]
   insertCheckpoint(cp: Checkpoint): void
   registerPublicKey(keyId: string, pem: string, createdAt: string): void
+}
+
+/** Settings of the write worker's connection (its busy timeout aside). */
+export function configureWriteConnection(db: Database.Database): void {
+  // FULL: a commit is on disk (WAL fsynced) before any caller is told it happened. WAL mode is a property of the
+  // file, already set by the opener.
+  db.pragma('synchronous = FULL')
+  // Checkpoints are checkpoint-worker.ts's job; this connection only catches up if that worker fell far behind.
+  db.pragma(`wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`)
+  // Statement journals (the undo of one statement or savepoint) in memory: SQLite otherwise spills them to a file in
+  // the temporary directory, which cost every batch an open, a close and about twenty writes.
+  db.pragma('temp_store = MEMORY')
+  // A small page cache: SQLite walks the whole cache's hash table at every commit (pcache1Truncate, from
+  // pager_end_transaction), so better-sqlite3's default of 16 MiB made a commit cost more the more the connection
+  // had read. 2 MiB holds the B-trees' upper levels and the pages being appended to; the OS cache serves the rest.
+  db.pragma(`cache_size = -${WRITER_CACHE_KIB}`)
 }
 
 export function createBatchWriter(db: Database.Database): BatchWriter {

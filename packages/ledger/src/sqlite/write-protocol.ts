@@ -18,6 +18,9 @@ export interface CheckpointerStart {
 /** The writer's automatic checkpoint, kept only as a backstop for a checkpoint worker that fell behind or died. */
 export const WRITER_AUTOCHECKPOINT_PAGES = 20_000
 
+/** The write connection's page cache, in KiB (configureWriteConnection in batch-writer.ts says why it is small). */
+export const WRITER_CACHE_KIB = 2000
+
 export type WriterRequest =
   | { id: number; kind: 'batch'; ops: SqliteOp[] }
   | { id: number; kind: 'checkpoint'; cp: Checkpoint }

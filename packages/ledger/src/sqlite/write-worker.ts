@@ -3,8 +3,8 @@
 // HTTP and to gather the next batch while this one is made durable. Reads stay on the main thread's connection.
 import { parentPort, workerData } from 'node:worker_threads'
 import Database from 'better-sqlite3'
-import { createBatchWriter, wireError, type BatchWriter } from './batch-writer.js'
-import { WRITER_AUTOCHECKPOINT_PAGES, type WriterRequest, type WriterResponse, type WriterStart } from './write-protocol.js'
+import { configureWriteConnection, createBatchWriter, wireError, type BatchWriter } from './batch-writer.js'
+import type { WriterRequest, WriterResponse, WriterStart } from './write-protocol.js'
 
 const port = parentPort!
 const { path, busyTimeoutMs } = workerData as WriterStart
@@ -14,11 +14,7 @@ let writer: BatchWriter
 try {
   db = new Database(path)
   db.pragma(`busy_timeout = ${busyTimeoutMs}`)
-  // FULL: a commit is on disk (WAL fsynced) before any caller is told it happened. WAL mode is a property of the file,
-  // already set by the opener.
-  db.pragma('synchronous = FULL')
-  // Checkpoints are checkpoint-worker.ts's job; this one only catches up if that worker fell far behind.
-  db.pragma(`wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`)
+  configureWriteConnection(db)
   writer = createBatchWriter(db)
   port.postMessage({ id: 0, ok: true, value: null } satisfies WriterResponse)
 } catch (err) {
