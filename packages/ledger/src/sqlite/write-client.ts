@@ -6,7 +6,14 @@ import type Database from 'better-sqlite3'
 import type { Checkpoint } from '@faramesh/policy-core'
 import { LedgerError } from '../errors.js'
 import { createBatchWriter, wireError, type SqliteOp, type WireError, type WireOutcome } from './batch-writer.js'
-import type { CheckpointerStart, WriterRequest, WriterResponse, WriterStart } from './write-protocol.js'
+import {
+  CHECKPOINT_INTERVAL_MS,
+  CHECKPOINT_RESTART_PAGES,
+  type CheckpointerStart,
+  type WriterRequest,
+  type WriterResponse,
+  type WriterStart,
+} from './write-protocol.js'
 
 export interface SqliteWriter {
   /** How many batches may be handed over before the previous one answered (the worker applies them in order). */
@@ -56,7 +63,7 @@ type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never
 
 export function startWriteWorker(start: WriterStart): Promise<SqliteWriter> {
   const worker = new Worker(workerUrl('write-worker'), { workerData: start })
-  const checkpointer = startCheckpointer({ ...start, intervalMs: 50, restartPages: 4000 })
+  const checkpointer = startCheckpointer({ ...start, intervalMs: CHECKPOINT_INTERVAL_MS, restartPages: CHECKPOINT_RESTART_PAGES })
   const pending = new Map<number, { resolve: (v: WireOutcome[] | null) => void; reject: (e: LedgerError) => void }>()
   let nextId = 1
   let stopped: LedgerError | null = null

@@ -21,6 +21,14 @@ export const WRITER_AUTOCHECKPOINT_PAGES = 20_000
 /** The write connection's page cache, in KiB (configureWriteConnection in batch-writer.ts says why it is small). */
 export const WRITER_CACHE_KIB = 2000
 
+/**
+ * How often the checkpoint worker copies the WAL back, and at how many WAL pages it restarts the WAL (below the
+ * writer's backstop). Each checkpoint fsyncs the database file, which delays the commits' own fsyncs on the same
+ * disk: every 250 ms rather than every 50 ms gave POST /v1/actions about 10 % more throughput and a lower p99.
+ */
+export const CHECKPOINT_INTERVAL_MS = 250
+export const CHECKPOINT_RESTART_PAGES = 16_000
+
 export type WriterRequest =
   | { id: number; kind: 'batch'; ops: SqliteOp[] }
   | { id: number; kind: 'checkpoint'; cp: Checkpoint }
