@@ -1,7 +1,8 @@
 // The SQLite write path on one connection: every batch in one BEGIN IMMEDIATE transaction (which also serialises
-// writers across processes sharing the file), each op in a savepoint so a refused compare-and-set rolls back alone
-// and its batch-mates still commit. It runs in the write worker (write-worker.ts) or, for ':memory:', inline.
-// Inputs and outputs are plain data so they cross postMessage unchanged.
+// writers across processes sharing the file). The common batch goes in a few multi-row INSERTs without savepoints
+// (applyFast); when any statement of it fails, the batch is rolled back and redone op by op, each op in a savepoint so
+// a failing one rolls back alone and its batch-mates still commit (applyEach). It runs in the write worker
+// (write-worker.ts) or, for ':memory:', inline. Inputs and outputs are plain data so they cross postMessage unchanged.
 import type Database from 'better-sqlite3'
 import type { Checkpoint } from '@faramesh/policy-core'
 import { ACTION_COLUMN_NAMES, decodeAction, type RowValues } from '../action-codec.js'
@@ -35,6 +36,9 @@ export function wireError(err: unknown, what: string): WireError {
   const e = isLedgerError(err) ? err : sqliteError(err, what)
   return { code: e.code, message: e.message, details: e.details }
 }
+
+/** 32 action rows are 1,024 parameters, well inside SQLite's limit of 32,766 per statement. */
+const MAX_ROWS_PER_INSERT = 32
 
 export interface BatchWriter {
   applyBatch(ops: SqliteOp[]): WireOutcome[]
@@ -105,56 +109,156 @@ export function createBatchWriter(db: Database.Database): BatchWriter {
     return { pos, action: null }
   }
 
-  function applyBatch(ops: SqliteOp[]): WireOutcome[] {
+  /** Multi-row INSERTs of 2^k rows, prepared on first use: a batch's rows go in a few statements instead of one each. */
+  const actionInserts = new Map<number, Database.Statement>()
+  const eventInserts = new Map<number, Database.Statement>()
+  const ACTION_PLACEHOLDERS = `(${['pos', ...ACTION_COLUMN_NAMES].map(() => '?').join(', ')})`
+  const EVENT_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?)'
+  const insertMany = (
+    cache: Map<number, Database.Statement>,
+    head: string,
+    placeholders: string,
+    width: number,
+    values: Array<string | number | null>,
+  ): void => {
+    let rows = values.length / width
+    let at = 0
+    while (rows > 0) {
+      const n = Math.min(MAX_ROWS_PER_INSERT, 2 ** Math.floor(Math.log2(rows)))
+      let s = cache.get(n)
+      if (!s) cache.set(n, (s = db.prepare(`${head} VALUES ${Array.from({ length: n }, () => placeholders).join(', ')}`)))
+      s.run(n * width === values.length ? values : values.slice(at, at + n * width))
+      at += n * width
+      rows -= n
+    }
+  }
+  const actionHead = `INSERT OR ROLLBACK INTO actions (pos, ${ACTION_COLUMN_NAMES.join(', ')})`
+  const eventHead = 'INSERT OR ROLLBACK INTO action_events (seq, id, action_id, event_type, meta, created_at, prev_hash, hash, action_pos)'
+  const maxPosStmt = stmt('SELECT max(pos) FROM actions').pluck()
+
+  /**
+   * The common case, with no savepoints: rows of consecutive creates go in multi-row INSERTs with positions taken
+   * from the table's end (BEGIN IMMEDIATE holds the write lock, so no other writer can take them), every event in
+   * one more. A transition or append the store refuses changes nothing, so it is answered without a rollback. Any
+   * statement that fails (a duplicate id or key, a bad value, the disk) throws, and applyBatch redoes the batch op
+   * by op in savepoints (applyEach), which answers each op on its own.
+   */
+  function applyFast(ops: SqliteOp[]): WireOutcome[] {
+    const h = headStmt.get() as { seq: number; hash: string } | undefined
+    let seq = h?.seq ?? 0
+    let prev = h?.hash ?? ''
+    let pos = (maxPosStmt.get() as number | null) ?? 0
+    const actionValues: Array<string | number | null> = []
+    const eventValues: Array<string | number | null> = []
+    const flushActions = () => {
+      if (actionValues.length === 0) return
+      insertMany(actionInserts, actionHead, ACTION_PLACEHOLDERS, ACTION_COLUMN_NAMES.length + 1, actionValues)
+      actionValues.length = 0
+    }
+    const outcomes: WireOutcome[] = []
+    for (const op of ops) {
+      let at: number
+      let action: ActionRecord | null = null
+      if (op.kind === 'create') {
+        at = ++pos
+        actionValues.push(at, ...op.row)
+      } else {
+        // The ops before this one must be in the table for it to see them.
+        flushActions()
+        try {
+          ;({ pos: at, action } = applyRow(op))
+        } catch (err) {
+          if (!isLedgerError(err)) throw err
+          outcomes.push({ ok: false, error: wireError(err, 'write refused') })
+          continue
+        }
+      }
+      const hashes: string[] = []
+      const first = seq + 1
+      const before = prev
+      for (const e of op.events) {
+        seq += 1
+        const hash = eventHash({ ...e, seq, prev_hash: prev })
+        eventValues.push(seq, e.id, e.action_id, e.event_type, e.meta, e.created_at, prev, hash, at)
+        hashes.push(hash)
+        prev = hash
+      }
+      outcomes.push({ ok: true, action, seq: first, prevHash: before, hashes })
+    }
+    flushActions()
+    if (eventValues.length > 0) insertMany(eventInserts, eventHead, EVENT_PLACEHOLDERS, 9, eventValues)
+    return outcomes
+  }
+
+  /** Op by op, each in a savepoint: a refused or failing op rolls back alone and its batch-mates still commit. */
+  function applyEach(ops: SqliteOp[]): WireOutcome[] {
+    const outcomes: WireOutcome[] = []
+    const h = headStmt.get() as { seq: number; hash: string } | undefined
+    let seq = h?.seq ?? 0
+    let prev = h?.hash ?? ''
+    for (const op of ops) {
+      savepoint.run()
+      try {
+        const { pos, action } = applyRow(op)
+        const hashes: string[] = []
+        let s = seq
+        let p = prev
+        for (const e of op.events) {
+          s += 1
+          const hash = eventHash({ ...e, seq: s, prev_hash: p })
+          insertEvent.run(s, e.id, e.action_id, e.event_type, e.meta, e.created_at, p, hash, pos)
+          hashes.push(hash)
+          p = hash
+        }
+        release.run()
+        outcomes.push({ ok: true, action, seq: seq + 1, prevHash: prev, hashes })
+        seq = s
+        prev = p
+      } catch (err) {
+        rollbackTo.run()
+        release.run()
+        outcomes.push({ ok: false, error: wireError(err, 'write refused') })
+      }
+    }
+    return outcomes
+  }
+
+  function inTransaction(ops: SqliteOp[], apply: (ops: SqliteOp[]) => WireOutcome[]): WireOutcome[] {
     try {
       begin.run()
     } catch (err) {
       const error = wireError(err, 'cannot start a write transaction')
       return ops.map(() => ({ ok: false, error }))
     }
-    const outcomes: WireOutcome[] = []
+    let outcomes: WireOutcome[]
     try {
-      const h = headStmt.get() as { seq: number; hash: string } | undefined
-      let seq = h?.seq ?? 0
-      let prev = h?.hash ?? ''
-      for (const op of ops) {
-        savepoint.run()
-        try {
-          const { pos, action } = applyRow(op)
-          const hashes: string[] = []
-          let s = seq
-          let p = prev
-          for (const e of op.events) {
-            s += 1
-            const hash = eventHash({ ...e, seq: s, prev_hash: p })
-            insertEvent.run(s, e.id, e.action_id, e.event_type, e.meta, e.created_at, p, hash, pos)
-            hashes.push(hash)
-            p = hash
-          }
-          release.run()
-          outcomes.push({ ok: true, action, seq: seq + 1, prevHash: prev, hashes })
-          seq = s
-          prev = p
-        } catch (err) {
-          rollbackTo.run()
-          release.run()
-          outcomes.push({ ok: false, error: wireError(err, 'write refused') })
-        }
-      }
+      outcomes = apply(ops)
+    } catch (err) {
+      rollbackQuietly()
+      if (apply === applyFast) return inTransaction(ops, applyEach)
+      const error = wireError(err, 'write failed')
+      return ops.map(() => ({ ok: false, error }))
+    }
+    try {
       commit.run()
       return outcomes
     } catch (err) {
-      if (db.inTransaction) {
-        try {
-          rollback.run()
-        } catch {
-          // The connection is gone; the error below says so.
-        }
-      }
+      rollbackQuietly()
       const error = wireError(err, 'commit failed')
       return ops.map(() => ({ ok: false, error }))
     }
   }
+
+  function rollbackQuietly(): void {
+    if (!db.inTransaction) return
+    try {
+      rollback.run()
+    } catch {
+      // The connection is gone; the caller's error says so.
+    }
+  }
+
+  const applyBatch = (ops: SqliteOp[]): WireOutcome[] => inTransaction(ops, applyFast)
 
   return {
     applyBatch,
