@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const DURATION = Number(process.env.BENCH_DURATION ?? 8)
 const CONNECTIONS = 16
 const here = new URL('.', import.meta.url).pathname
@@ -82,23 +82,34 @@ try {
   gw.child.kill('SIGTERM')
 }
 
+// Each round runs the ceiling and then the routes back to back, so a route's ratio to that round's ceiling is paired
+// against the same background load; the median of those per-round ratios is what the targets are checked on (the
+// ratio of the two medians is printed too: on a quiet machine they agree).
+const ceilingSamples = samples.get(targets[0].name)
 const rows = targets.map((t) => {
   const s = samples.get(t.name)
-  return { name: t.name, rps: median(s.map((x) => x.rps)), p50: median(s.map((x) => x.p50)), p99: median(s.map((x) => x.p99)) }
+  return {
+    name: t.name,
+    rps: median(s.map((x) => x.rps)),
+    p50: median(s.map((x) => x.p50)),
+    p99: median(s.map((x) => x.p99)),
+    ratio: median(s.map((x, i) => x.rps / ceilingSamples[i].rps)),
+  }
 })
 const ceiling = rows[0].rps
+const pct = (x) => `${(x * 100).toFixed(1)}%`
 console.log(`\n${CONNECTIONS} connections, ${ROUNDS} rounds × ${DURATION}s, medians\n`)
-console.log('target                        req/s      p50 ms   p99 ms   ratio to ceiling')
+console.log('target                        req/s      p50 ms   p99 ms   ratio of medians   median per-round ratio')
 for (const r of rows) {
   console.log(
-    `${r.name.padEnd(28)} ${r.rps.toFixed(0).padStart(7)}   ${String(r.p50).padStart(6)}   ${String(r.p99).padStart(6)}   ${((r.rps / ceiling) * 100).toFixed(1)}%`,
+    `${r.name.padEnd(28)} ${r.rps.toFixed(0).padStart(7)}   ${String(r.p50).padStart(6)}   ${String(r.p99).padStart(6)}   ${pct(r.rps / ceiling).padStart(16)}   ${pct(r.ratio).padStart(22)}`,
   )
 }
 const decide = rows[1]
 const actions = rows[2]
 const checks = [
-  [`gate/decide >= 50% of ceiling`, decide.rps / ceiling >= 0.5],
-  [`POST /v1/actions >= 15% of ceiling`, actions.rps / ceiling >= 0.15],
+  [`gate/decide >= 50% of ceiling`, decide.ratio >= 0.5],
+  [`POST /v1/actions >= 15% of ceiling`, actions.ratio >= 0.15],
   [`POST /v1/actions p99 <= 20 ms`, actions.p99 <= 20],
 ]
 console.log('')
