@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3'
 import type { Checkpoint } from '@faramesh/policy-core'
 import { ACTION_COLUMN_NAMES, decodeAction, type RowValues } from '../action-codec.js'
 import { isLedgerError, type LedgerErrorCode } from '../errors.js'
-import { eventHash, type UnchainedEvent } from '../hash-chain.js'
+import { chainEvents, type StoredEvent, type UnchainedEvent } from '../hash-chain.js'
 import type { ActionRecord } from '../types.js'
 import { transitionRefused, type WriteOp } from '../write-ops.js'
 import { sqliteError } from './errors.js'
@@ -109,32 +109,43 @@ export function createBatchWriter(db: Database.Database): BatchWriter {
     return { pos, action: null }
   }
 
-  /** Multi-row INSERTs of 2^k rows, prepared on first use: a batch's rows go in a few statements instead of one each. */
-  const actionInserts = new Map<number, Database.Statement>()
-  const eventInserts = new Map<number, Database.Statement>()
-  const ACTION_PLACEHOLDERS = `(${['pos', ...ACTION_COLUMN_NAMES].map(() => '?').join(', ')})`
-  const EVENT_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?)'
-  const insertMany = (
-    cache: Map<number, Database.Statement>,
-    head: string,
-    placeholders: string,
-    width: number,
-    values: Array<string | number | null>,
-  ): void => {
-    let rows = values.length / width
-    let at = 0
-    while (rows > 0) {
-      const n = Math.min(MAX_ROWS_PER_INSERT, 2 ** Math.floor(Math.log2(rows)))
-      let s = cache.get(n)
-      if (!s) cache.set(n, (s = db.prepare(`${head} VALUES ${Array.from({ length: n }, () => placeholders).join(', ')}`)))
-      s.run(n * width === values.length ? values : values.slice(at, at + n * width))
-      at += n * width
-      rows -= n
+  /**
+   * A multi-row INSERT of `width` columns: the rows go in statements of 2^k rows (at most MAX_ROWS_PER_INSERT), each
+   * size prepared on first use, instead of one statement a row.
+   */
+  function multiRowInsert(head: string, width: number): (values: Array<string | number | null>) => void {
+    const byRows = new Map<number, Database.Statement>()
+    const row = `(${Array.from({ length: width }, () => '?').join(', ')})`
+    return (values) => {
+      let rows = values.length / width
+      let at = 0
+      while (rows > 0) {
+        const n = Math.min(MAX_ROWS_PER_INSERT, 2 ** Math.floor(Math.log2(rows)))
+        let s = byRows.get(n)
+        if (!s) byRows.set(n, (s = db.prepare(`${head} VALUES ${Array.from({ length: n }, () => row).join(', ')}`)))
+        s.run(n * width === values.length ? values : values.slice(at, at + n * width))
+        at += n * width
+        rows -= n
+      }
     }
   }
-  const actionHead = `INSERT OR ROLLBACK INTO actions (pos, ${ACTION_COLUMN_NAMES.join(', ')})`
-  const eventHead = 'INSERT OR ROLLBACK INTO action_events (seq, id, action_id, event_type, meta, created_at, prev_hash, hash, action_pos)'
+  const insertActions = multiRowInsert(`INSERT OR ROLLBACK INTO actions (pos, ${ACTION_COLUMN_NAMES.join(', ')})`, ACTION_COLUMN_NAMES.length + 1)
+  const insertEvents = multiRowInsert(
+    'INSERT OR ROLLBACK INTO action_events (seq, id, action_id, event_type, meta, created_at, prev_hash, hash, action_pos)',
+    9,
+  )
   const maxPosStmt = stmt('SELECT max(pos) FROM actions').pluck()
+
+  type Head = { seq: number; hash: string } | null
+  /** An op's outcome: its events chained after `head`. */
+  const chained = (action: ActionRecord | null, head: Head, events: StoredEvent[]): WireOutcome => ({
+    ok: true,
+    action,
+    seq: (head?.seq ?? 0) + 1,
+    prevHash: head?.hash ?? '',
+    hashes: events.map((e) => e.hash),
+  })
+  const after = (head: Head, events: StoredEvent[]): Head => events.at(-1) ?? head
 
   /**
    * The common case, with no savepoints: rows of consecutive creates go in multi-row INSERTs with positions taken
@@ -143,16 +154,13 @@ export function createBatchWriter(db: Database.Database): BatchWriter {
    * statement that fails (a duplicate id or key, a bad value, the disk) throws, and applyBatch redoes the batch op
    * by op in savepoints (applyEach), which answers each op on its own.
    */
-  function applyFast(ops: SqliteOp[]): WireOutcome[] {
-    const h = headStmt.get() as { seq: number; hash: string } | undefined
-    let seq = h?.seq ?? 0
-    let prev = h?.hash ?? ''
+  function applyFast(ops: SqliteOp[], head: Head): WireOutcome[] {
     let pos = (maxPosStmt.get() as number | null) ?? 0
     const actionValues: Array<string | number | null> = []
     const eventValues: Array<string | number | null> = []
     const flushActions = () => {
       if (actionValues.length === 0) return
-      insertMany(actionInserts, actionHead, ACTION_PLACEHOLDERS, ACTION_COLUMN_NAMES.length + 1, actionValues)
+      insertActions(actionValues)
       actionValues.length = 0
     }
     const outcomes: WireOutcome[] = []
@@ -173,47 +181,28 @@ export function createBatchWriter(db: Database.Database): BatchWriter {
           continue
         }
       }
-      const hashes: string[] = []
-      const first = seq + 1
-      const before = prev
-      for (const e of op.events) {
-        seq += 1
-        const hash = eventHash({ ...e, seq, prev_hash: prev })
-        eventValues.push(seq, e.id, e.action_id, e.event_type, e.meta, e.created_at, prev, hash, at)
-        hashes.push(hash)
-        prev = hash
-      }
-      outcomes.push({ ok: true, action, seq: first, prevHash: before, hashes })
+      const events = chainEvents(head, op.events)
+      for (const e of events) eventValues.push(e.seq, e.id, e.action_id, e.event_type, e.meta, e.created_at, e.prev_hash, e.hash, at)
+      outcomes.push(chained(action, head, events))
+      head = after(head, events)
     }
     flushActions()
-    if (eventValues.length > 0) insertMany(eventInserts, eventHead, EVENT_PLACEHOLDERS, 9, eventValues)
+    if (eventValues.length > 0) insertEvents(eventValues)
     return outcomes
   }
 
   /** Op by op, each in a savepoint: a refused or failing op rolls back alone and its batch-mates still commit. */
-  function applyEach(ops: SqliteOp[]): WireOutcome[] {
+  function applyEach(ops: SqliteOp[], head: Head): WireOutcome[] {
     const outcomes: WireOutcome[] = []
-    const h = headStmt.get() as { seq: number; hash: string } | undefined
-    let seq = h?.seq ?? 0
-    let prev = h?.hash ?? ''
     for (const op of ops) {
       savepoint.run()
       try {
         const { pos, action } = applyRow(op)
-        const hashes: string[] = []
-        let s = seq
-        let p = prev
-        for (const e of op.events) {
-          s += 1
-          const hash = eventHash({ ...e, seq: s, prev_hash: p })
-          insertEvent.run(s, e.id, e.action_id, e.event_type, e.meta, e.created_at, p, hash, pos)
-          hashes.push(hash)
-          p = hash
-        }
+        const events = chainEvents(head, op.events)
+        for (const e of events) insertEvent.run(e.seq, e.id, e.action_id, e.event_type, e.meta, e.created_at, e.prev_hash, e.hash, pos)
         release.run()
-        outcomes.push({ ok: true, action, seq: seq + 1, prevHash: prev, hashes })
-        seq = s
-        prev = p
+        outcomes.push(chained(action, head, events))
+        head = after(head, events)
       } catch (err) {
         rollbackTo.run()
         release.run()
@@ -223,7 +212,7 @@ export function createBatchWriter(db: Database.Database): BatchWriter {
     return outcomes
   }
 
-  function inTransaction(ops: SqliteOp[], apply: (ops: SqliteOp[]) => WireOutcome[]): WireOutcome[] {
+  function inTransaction(ops: SqliteOp[], apply: (ops: SqliteOp[], head: Head) => WireOutcome[]): WireOutcome[] {
     try {
       begin.run()
     } catch (err) {
@@ -232,7 +221,7 @@ export function createBatchWriter(db: Database.Database): BatchWriter {
     }
     let outcomes: WireOutcome[]
     try {
-      outcomes = apply(ops)
+      outcomes = apply(ops, (headStmt.get() as Head | undefined) ?? null)
     } catch (err) {
       rollbackQuietly()
       if (apply === applyFast) return inTransaction(ops, applyEach)
