@@ -3,11 +3,13 @@ export type {
   ActionPage,
   ActionRecord,
   ChainEvent,
+  CreatedAction,
   Ledger,
   LedgerOptions,
   LedgerStats,
   ListFilter,
   NewEvent,
+  StagedAction,
   TransitionRequest,
   VerifyResult,
 } from './types.js'

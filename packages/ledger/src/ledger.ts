@@ -6,7 +6,7 @@ import { GroupCommit } from './group-commit.js'
 import { eventLine, toChainEvent } from './hash-chain.js'
 import { publicKeyRing, signCheckpoint, type SigningKey } from './signing.js'
 import type { LedgerStore } from './store.js'
-import type { ChainEvent, Ledger, LedgerOptions, VerifyResult } from './types.js'
+import type { ActionRecord, ChainEvent, Ledger, LedgerOptions, NewEvent, StagedAction, VerifyResult } from './types.js'
 import { ChainFeed } from './chain-feed.js'
 import { ChainWalker } from './verifier.js'
 import { appendOp, createOp, transitionOp, type OpResult, type WriteOp } from './write-ops.js'
@@ -63,6 +63,13 @@ export async function buildLedger(store: LedgerStore, key: SigningKey, options: 
     return writer.submit(op)
   }
 
+  function stage(action: ActionRecord, events: NewEvent[]): StagedAction {
+    alive()
+    const op = createOp(action, events, now())
+    const written = writer.submit(op).then((r) => ({ action: r.action!, events: r.events.map(toChainEvent) }))
+    return { action: op.record, written }
+  }
+
   async function verify(range: { from?: number; to?: number } = {}): Promise<VerifyResult> {
     alive()
     const from = range.from ?? 1
@@ -94,9 +101,9 @@ export async function buildLedger(store: LedgerStore, key: SigningKey, options: 
   const ledger: Ledger = {
     dialect: store.dialect,
     async createAction(action, events) {
-      const r = await write(createOp(action, events, now()))
-      return { action: r.action!, events: r.events.map(toChainEvent) }
+      return stage(action, events).written
     },
+    stageAction: stage,
     async getAction(id) {
       alive()
       return store.getAction(id)

@@ -86,10 +86,28 @@ export interface LedgerStats {
   by_status_tool: Array<{ status: ActionStatus; tool: string; count: number }>
 }
 
+/** What createAction answers: the stored action and its events, chained. */
+export interface CreatedAction {
+  action: ActionRecord
+  events: ChainEvent[]
+}
+
+export interface StagedAction {
+  /** The action as it will be stored; the same record `written` resolves with. */
+  action: ActionRecord
+  written: Promise<CreatedAction>
+}
+
 export interface Ledger {
   readonly dialect: 'sqlite' | 'postgres'
   /** Insert a new action together with its first events (created, decision_made) in one transaction. */
-  createAction(action: ActionRecord, events: NewEvent[]): Promise<{ action: ActionRecord; events: ChainEvent[] }>
+  createAction(action: ActionRecord, events: NewEvent[]): Promise<CreatedAction>
+  /**
+   * createAction in two steps: the action exactly as it will be stored and read back (validated, defaults filled) at
+   * once, and the write. A caller can prepare its answer from `action` while the write commits. Invalid input throws
+   * here, before anything is written; `written` settles as createAction's promise would.
+   */
+  stageAction(action: ActionRecord, events: NewEvent[]): StagedAction
   getAction(id: string): Promise<ActionRecord | null>
   /** Actions whose id starts with the prefix (for CLI prefix matching), at most `limit`. */
   findByIdPrefix(prefix: string, limit?: number): Promise<ActionRecord[]>

@@ -46,7 +46,9 @@ export function prepareEvent(actionId: string, e: NewEvent, now: string): Unchai
   return { id: e.id ?? uuidv7(), action_id: actionId, event_type: e.event_type, meta: metaText, created_at: e.created_at ?? now }
 }
 
-export function createOp(action: ActionRecord, events: NewEvent[], now: string): WriteOp {
+export type CreateOp = Extract<WriteOp, { kind: 'create' }>
+
+export function createOp(action: ActionRecord, events: NewEvent[], now: string): CreateOp {
   const { record, row } = prepareAction(action, now)
   if (!Array.isArray(events)) throw new LedgerError('INVALID_INPUT', 'events must be an array')
   return { kind: 'create', record, row, events: events.map((e) => prepareEvent(record.id, e, now)) }

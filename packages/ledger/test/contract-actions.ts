@@ -30,6 +30,24 @@ export function actionsContract(backend: Backend, open: () => Promise<Ledger>): 
       await ledger.close()
     })
 
+    it('stages an action: the stored record at once, the write after; bad input throws before anything is written', async () => {
+      const ledger = await open()
+      // params with an undefined member and a Date: the staged record is what a read gives back, not the input.
+      const a = newAction({ params: { when: new Date(0), gone: undefined, n: 1 } as never })
+      const staged = ledger.stageAction(a, createdEvents())
+      expect(staged.action.params).toEqual({ when: '1970-01-01T00:00:00.000Z', n: 1 })
+      expect(await ledger.getAction(a.id)).toBeNull()
+      const { action, events } = await staged.written
+      expect(action).toBe(staged.action)
+      expect(await ledger.getAction(a.id)).toEqual(staged.action)
+      expect(events.map((e) => e.event_type)).toEqual(['created', 'decision_made'])
+      expect(() => ledger.stageAction({ ...newAction(), tool: '' }, [])).toThrow(LedgerError)
+      await rejects(ledger.stageAction(a, createdEvents()).written, 'CONFLICT')
+      expect(await ledger.countActions()).toBe(1)
+      await ledger.close()
+      expect(() => ledger.stageAction(newAction(), [])).toThrow(/closed/i)
+    })
+
     it('answers null for an unknown id, CONFLICT for a duplicate id and INVALID_INPUT for a malformed action', async () => {
       const ledger = await open()
       expect(await ledger.getAction('nope')).toBeNull()

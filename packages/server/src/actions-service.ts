@@ -2,7 +2,7 @@
 // and the demo seed call these; every state change is one compare-and-set ledger transition with its event.
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
 import type { ActionStatus, GateDecision } from '@faramesh/policy-core'
-import { LedgerError, type ActionRecord, type ChainEvent, type Ledger } from '@faramesh/ledger'
+import { LedgerError, type ActionRecord, type Ledger } from '@faramesh/ledger'
 import { can, type Principal } from './auth.js'
 import { decide } from './decide.js'
 import { actionNotFound, ApiError, conflict, forbidden, validationError } from './errors.js'
@@ -72,7 +72,7 @@ export function createActionsService(deps: ServiceDeps) {
     const earlier = await ledger.findByIdempotencyKey(scope, key)
     if (!earlier) return null
     if (earlier.request_hash !== (requestHash ?? null)) throw new ApiError('VALIDATION', IDEMPOTENCY_REUSED)
-    return { action: earlier, token: null, events: [] as ChainEvent[] }
+    return earlier
   }
 
   return {
@@ -86,13 +86,18 @@ export function createActionsService(deps: ServiceDeps) {
       return d
     },
 
-    async submit(p: Principal, body: SubmitBody, idempotencyKey?: string): Promise<{ action: ActionRecord; token: string | null; events: ChainEvent[] }> {
+    /**
+     * Decide, record, and answer with `render(action, token)`. `render` runs as soon as the action is staged, before
+     * its write commits, so the answer is ready the moment the commit is (the submit route renders its JSON text then);
+     * it is returned only once the write committed. `token` is the clear approval token of a new pending action.
+     */
+    async submit<T>(p: Principal, body: SubmitBody, idempotencyKey: string | undefined, render: (action: ActionRecord, token: string | null) => T): Promise<T> {
       const d = this.decideRequest(body, '/v1/actions')
       // One key names one action per submitter (the principal, else the agent when auth is off).
       const scope = p.kind === 'anonymous' ? d.agent_id : p.name
       if (idempotencyKey !== undefined) {
         const earlier = await replay(scope, idempotencyKey, d.request_hash)
-        if (earlier) return earlier
+        if (earlier) return render(earlier, null)
       }
       const status = STATUS_BY_DECISION[d.decision]
       const at = now()
@@ -117,37 +122,47 @@ export function createActionsService(deps: ServiceDeps) {
         updated_at: at,
       }
       const by = p.kind === 'anonymous' ? null : p.name
-      const create = () => ledger.createAction(rec, [
-          { event_type: 'created', meta: { agent_id: d.agent_id, tool: d.tool, operation: d.operation, by }, created_at: at },
-          {
-            event_type: 'decision_made',
-            meta: {
-              decision: d.decision,
-              reason: d.reason,
-              risk_level: d.risk_level,
-              reason_code: d.reason_code,
-              outcome: d.outcome,
-              rule_index: d.rule_index,
-              risk_rule: d.risk_rule,
-              request_hash: d.request_hash,
-              policy_version: d.policy_version,
-              provenance_id: d.provenance_id,
-            },
-            created_at: at,
+      const end = metrics.ledgerAppend.startTimer({ op: 'create' })
+      const staged = ledger.stageAction(rec, [
+        { event_type: 'created', meta: { agent_id: d.agent_id, tool: d.tool, operation: d.operation, by }, created_at: at },
+        {
+          event_type: 'decision_made',
+          meta: {
+            decision: d.decision,
+            reason: d.reason,
+            risk_level: d.risk_level,
+            reason_code: d.reason_code,
+            outcome: d.outcome,
+            rule_index: d.rule_index,
+            risk_rule: d.risk_rule,
+            request_hash: d.request_hash,
+            policy_version: d.policy_version,
+            provenance_id: d.provenance_id,
           },
-        ])
-      let created: Awaited<ReturnType<typeof create>>
+          created_at: at,
+        },
+      ])
+      let answer: T
       try {
-        created = await timed(metrics.ledgerAppend, 'create', create)
+        answer = render(staged.action, token)
+      } finally {
+        // Whatever render did, the write is awaited below or its failure observed here: never an unhandled rejection.
+        staged.written.catch(() => undefined)
+      }
+      try {
+        await staged.written
       } catch (err) {
         // A concurrent submit with the same key won the unique index: answer as if this one came second.
         if (idempotencyKey !== undefined && err instanceof LedgerError && err.code === 'CONFLICT') {
           const earlier = await replay(scope, idempotencyKey, d.request_hash)
-          if (earlier) return earlier
+          if (earlier) return render(earlier, null)
         }
         throw err
+      } finally {
+        end()
       }
-      return { action: counted(created.action), token, events: created.events }
+      counted(staged.action)
+      return answer
     },
 
     async approve(p: Principal, id: string, body: ApprovalBody): Promise<ActionRecord> {

@@ -1,6 +1,6 @@
 // The two hot operations, shared by the Hono routes and the node fast lane so both answer identically: body text
 // in, answer out (permission → strict JSON → schema → decide/submit).
-import type { Action, GateDecision } from '@faramesh/policy-core'
+import type { GateDecision } from '@faramesh/policy-core'
 import type { ActionsService } from './actions-service.js'
 import { toApiAction } from './action-view.js'
 import { requirePermission, seesApprovalTokens, type Principal } from './auth.js'
@@ -25,9 +25,12 @@ export function checkIdempotencyKey(value: string | string[] | undefined): strin
   return value
 }
 
-export async function submitOp(service: ActionsService, p: Principal, text: string, idempotencyKey?: string | string[]): Promise<Action> {
+/** The submit answer as JSON text, rendered while the action's write commits (see ActionsService.submit). */
+export async function submitOp(service: ActionsService, p: Principal, text: string, idempotencyKey?: string | string[]): Promise<string> {
   requirePermission(p, 'submit')
   const key = checkIdempotencyKey(idempotencyKey)
-  const { action, token } = await service.submit(p, checkSubmit(jsonOfText(text)), key)
-  return toApiAction(action, { approvalToken: seesApprovalTokens(p) ? token : null })
+  const showToken = seesApprovalTokens(p)
+  return service.submit(p, checkSubmit(jsonOfText(text)), key, (action, token) =>
+    JSON.stringify(toApiAction(action, { approvalToken: showToken ? token : null })),
+  )
 }

@@ -24,8 +24,8 @@ export function createFastLane(app: GatewayApp): (req: IncomingMessage, res: Ser
     try {
       const p = app.auth.authenticate(bearerToken(req.headers.authorization))
       const text = decodeUtf8(buf)
-      const out = path === '/v1/gate/decide' ? gateDecideOp(app.service, p, text) : await submitOp(app.service, p, text, req.headers['idempotency-key'])
-      send(res, 200, JSON.stringify(out))
+      const out = path === '/v1/gate/decide' ? JSON.stringify(gateDecideOp(app.service, p, text)) : await submitOp(app.service, p, text, req.headers['idempotency-key'])
+      send(res, 200, out)
     } catch (err) {
       const e = errorPayload(err, app.logger, app.metrics, path)
       status = e.status

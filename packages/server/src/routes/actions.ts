@@ -8,8 +8,12 @@ import { readBodyText } from '../body.js'
 import { submitOp } from '../submit-ops.js'
 import { checkListQuery } from '../validate.js'
 
+const JSON_TYPE = { 'Content-Type': 'application/json' }
+
 export function actionRoutes(app: Hono<GatewayEnv>, d: RouteDeps): void {
-  app.post('/v1/actions', async (c) => c.json(await submitOp(d.service, c.get('principal'), await readBodyText(c), c.req.header('idempotency-key'))))
+  app.post('/v1/actions', async (c) =>
+    c.body(await submitOp(d.service, c.get('principal'), await readBodyText(c), c.req.header('idempotency-key')), 200, JSON_TYPE),
+  )
 
   app.get('/v1/actions', async (c) => {
     const p = c.get('principal')
