@@ -2,7 +2,7 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { GatewayHandle } from '../src/node/start-gateway.js'
-import { startTokenGateway } from './helpers.js'
+import { rawExchange, startTokenGateway } from './helpers.js'
 
 let gw: GatewayHandle
 let stop: () => Promise<void>
@@ -64,6 +64,33 @@ describe('fast lane', () => {
       }),
       { numRuns: 60 },
     )
+  })
+
+  it('answers every request of a burst, each its own, and pipelined requests in order (answers go out per turn)', async () => {
+    // 40 connections at once: each answer must be the one for its own body (agent_id echoes back).
+    const burst = await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        const r = await fetch(`${gw.url}/v1/gate/decide`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer agent-tok', 'content-type': 'application/json' },
+          body: JSON.stringify({ agent_id: `a${i}`, tool: i % 2 ? 'http' : 'shell', operation: i % 2 ? 'get' : 'run', params: { cmd: 'rm -rf /' } }),
+        })
+        return { i, status: r.status, body: (await r.json()) as { agent_id: string; decision: string } }
+      }),
+    )
+    for (const r of burst) {
+      expect(r.status).toBe(200)
+      expect(r.body.agent_id).toBe(`a${r.i}`)
+    }
+    // Three requests written in one packet on one connection (HTTP/1.1 pipelining): three answers, in order, the
+    // middle one an error, all on the same socket.
+    const req = (agent: string, body = JSON.stringify({ agent_id: agent, tool: 'http', operation: 'get' })) =>
+      `POST /v1/gate/decide HTTP/1.1\r\nhost: x\r\nauthorization: Bearer agent-tok\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+    const raw = await rawExchange(gw.port, req('p1') + req('p2', '{"tool":') + req('p3'), 3)
+    const answers = raw.split('HTTP/1.1 ').slice(1)
+    expect(answers.map((a) => a.slice(0, 3))).toEqual(['200', '422', '200'])
+    expect(answers[0]).toContain('"agent_id":"p1"')
+    expect(answers[2]).toContain('"agent_id":"p3"')
   })
 
   it('counts fast-lane requests under the route pattern', async () => {

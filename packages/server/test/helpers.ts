@@ -1,6 +1,7 @@
 // Shared test setup: a real app on a real SQLite file in a temp dir, with a given policy and options.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { connect } from 'node:net'
 import { join } from 'node:path'
 import parsePrometheus from 'parse-prometheus-text-format'
 import { parsePolicy } from '@faramesh/policy-core'
@@ -134,4 +135,42 @@ export async function startTokenGateway(
       rmSync(dir, { recursive: true, force: true })
     },
   }
+}
+
+/**
+ * Writes raw bytes on one connection and resolves with everything read once `answers` complete responses (each
+ * framed by its content-length) have arrived; rejects after `timeoutMs`.
+ */
+export function rawExchange(port: number, bytes: string, answers: number, timeoutMs = 5_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = connect(port, '127.0.0.1')
+    let got = ''
+    const complete = (): number => {
+      let n = 0
+      let at = 0
+      for (;;) {
+        const end = got.indexOf('\r\n\r\n', at)
+        if (end < 0) return n
+        const len = Number(/\r\ncontent-length: (\d+)/i.exec(got.slice(at, end))?.[1] ?? 0)
+        if (got.length < end + 4 + len) return n
+        n++
+        at = end + 4 + len
+      }
+    }
+    const timer = setTimeout(() => {
+      s.destroy()
+      reject(new Error(`only ${complete()} of ${answers} answers after ${timeoutMs} ms: ${got}`))
+    }, timeoutMs)
+    s.setEncoding('utf8')
+    s.on('data', (d: string) => {
+      got += d
+      if (complete() >= answers) {
+        clearTimeout(timer)
+        s.destroy()
+        resolve(got)
+      }
+    })
+    s.on('error', reject)
+    s.write(bytes)
+  })
 }

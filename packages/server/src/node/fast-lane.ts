@@ -12,9 +12,43 @@ import { gateDecideOp, submitOp } from '../submit-ops.js'
 
 const ROUTES = new Set(['/v1/gate/decide', '/v1/actions'])
 
+interface Answer {
+  res: ServerResponse
+  status: number
+  body: string
+  headers: Record<string, string> | undefined
+}
+
+// Answers are written together at the end of the event-loop turn (setImmediate runs after every I/O callback of the
+// turn) rather than one by one as each request finishes. Each write to a client's socket wakes that client; written
+// back to back, the first write wakes it and the rest find it awake, so the client reads several answers per wake-up
+// and sends its next requests together, which this process then reads in one turn. On the 2-core bench machine this
+// raised POST /v1/gate/decide by about 40 % and POST /v1/actions by about 8 % (A/B in alternating slices); an answer
+// waits at most for the rest of the turn's callbacks. Order per connection is kept (the queue is FIFO).
+const answers: Answer[] = []
+let flushScheduled = false
+
+function flushAnswers(): void {
+  flushScheduled = false
+  // Taken as a batch: a write that synchronously triggers another answer queues it for the next turn.
+  const batch = answers.splice(0)
+  for (const a of batch) {
+    try {
+      a.res.writeHead(a.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(a.body), ...a.headers })
+      a.res.end(a.body)
+    } catch {
+      // Only a socket already torn down gets here; the other answers of the batch still go out.
+      a.res.destroy()
+    }
+  }
+}
+
 function send(res: ServerResponse, status: number, body: string, headers?: Record<string, string>): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers })
-  res.end(body)
+  answers.push({ res, status, body, headers })
+  if (!flushScheduled) {
+    flushScheduled = true
+    setImmediate(flushAnswers)
+  }
 }
 
 /** Returns a listener that handles a request and answers true, or answers false to pass it on. */
