@@ -6,7 +6,7 @@ import { GroupCommit } from './group-commit.js'
 import { eventLine, toChainEvent } from './hash-chain.js'
 import { publicKeyRing, signCheckpoint, type SigningKey } from './signing.js'
 import type { LedgerStore } from './store.js'
-import type { ActionRecord, ChainEvent, Ledger, LedgerOptions, NewEvent, StagedAction, VerifyResult } from './types.js'
+import type { ActionRecord, ChainEvent, CreatedAction, Ledger, LedgerOptions, NewEvent, StagedAction, VerifyResult } from './types.js'
 import { ChainFeed } from './chain-feed.js'
 import { ChainWalker } from './verifier.js'
 import { appendOp, createOp, transitionOp, type OpResult, type WriteOp } from './write-ops.js'
@@ -66,7 +66,16 @@ export async function buildLedger(store: LedgerStore, key: SigningKey, options: 
   function stage(action: ActionRecord, events: NewEvent[]): StagedAction {
     alive()
     const op = createOp(action, events, now())
-    const written = writer.submit(op).then((r) => ({ action: r.action!, events: r.events.map(toChainEvent) }))
+    const written = writer.submit(op).then((r): CreatedAction => {
+      // Parsed only if asked for: the gateway's submit answers from the action alone.
+      let events: ChainEvent[] | undefined
+      return {
+        action: r.action!,
+        get events() {
+          return (events ??= r.events.map(toChainEvent))
+        },
+      }
+    })
     return { action: op.record, written }
   }
 

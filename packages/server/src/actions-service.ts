@@ -43,7 +43,7 @@ export function agentIdOf(body: SubmitBody): string {
 export function createActionsService(deps: ServiceDeps) {
   const { ledger, metrics, clock } = deps
   const now = (): string => clock().toISOString()
-  const counted = (a: ActionRecord): ActionRecord => (metrics.actions.inc({ status: a.status, tool: a.tool }), a)
+  const counted = (a: ActionRecord): ActionRecord => (metrics.countAction(a.status, a.tool), a)
 
   async function load(id: string): Promise<ActionRecord> {
     const rec = await ledger.getAction(id)
@@ -58,7 +58,7 @@ export function createActionsService(deps: ServiceDeps) {
 
   async function move(id: string, req: Parameters<Ledger['transition']>[1], conflictMsg: string) {
     try {
-      const out = await timed(metrics.ledgerAppend, 'transition', () => ledger.transition(id, req))
+      const out = await timed(metrics, 'transition', () => ledger.transition(id, req))
       counted(out.action)
       return out
     } catch (err) {
@@ -122,7 +122,7 @@ export function createActionsService(deps: ServiceDeps) {
         updated_at: at,
       }
       const by = p.kind === 'anonymous' ? null : p.name
-      const end = metrics.ledgerAppend.startTimer({ op: 'create' })
+      const end = metrics.appendTimer('create')
       const staged = ledger.stageAction(rec, [
         { event_type: 'created', meta: { agent_id: d.agent_id, tool: d.tool, operation: d.operation, by }, created_at: at },
         {

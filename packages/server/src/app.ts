@@ -62,7 +62,7 @@ export function createApp(deps: AppDeps): GatewayApp {
     executors: available.filter((e) => config.executors.includes(e.id)),
     logger,
     defaultTimeoutSec: config.actionTimeoutSec,
-    onFinished: (a) => metrics.actions.inc({ status: a.status, tool: a.tool }),
+    onFinished: (a) => metrics.countAction(a.status, a.tool),
   })
   const service = createActionsService({
     ledger: deps.ledger,

@@ -16,6 +16,10 @@ export interface Metrics {
   countRequest(method: string, endpoint: string, status: number): void
   /** Start a decision-latency timer for a route. */
   decisionTimer(route: string): () => void
+  /** faramesh_actions_total += 1 for an action now in `status` (child cached per label set, bounded). */
+  countAction(status: string, tool: string): void
+  /** Start a ledger-append timer for an op (create, transition). */
+  appendTimer(op: string): () => void
 }
 
 const FAST_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]
@@ -23,7 +27,7 @@ const FAST_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025
 export function createMetrics(): Metrics {
   const registry = new Registry()
   const registers = [registry]
-  const m: Omit<Metrics, 'countRequest' | 'decisionTimer'> = {
+  const m: Omit<Metrics, 'countRequest' | 'decisionTimer' | 'countAction' | 'appendTimer'> = {
     registry,
     requests: new Counter({
       name: 'faramesh_requests_total',
@@ -72,36 +76,51 @@ export function createMetrics(): Metrics {
       registers,
     }),
   }
-  // prom-client hashes the label object on every inc(); a bound child per label set skips that.
-  const requestChildren = new Map<string, { inc(): void }>()
-  const decisionChildren = new Map<string, ReturnType<Histogram<'route'>['labels']>>()
+  // prom-client hashes the label object on every inc() or observe(); a bound child per label set skips that. The
+  // caches are bounded: past the bound a label set is looked up the slow way, never stored.
+  const requestChildren = cachedChildren((key: string[]) => m.requests.labels({ method: key[0]!, endpoint: key[1]!, status: key[2]! }))
+  const actionChildren = cachedChildren((key: string[]) => m.actions.labels({ status: key[0]!, tool: key[1]! }))
+  const decisionChildren = cachedChildren((key: string[]) => m.decisionDuration.labels({ route: key[0]! }))
+  const appendChildren = cachedChildren((key: string[]) => m.ledgerAppend.labels({ op: key[0]! }))
   return {
     ...m,
     countRequest(method, endpoint, status) {
-      const key = `${method} ${endpoint} ${status}`
-      let child = requestChildren.get(key)
-      if (!child) {
-        child = m.requests.labels({ method, endpoint, status: String(status) })
-        // Bounded: endpoints are route patterns and methods/statuses are few; unknown paths share 'unmatched'.
-        if (requestChildren.size < 10_000) requestChildren.set(key, child)
-      }
-      child.inc()
+      requestChildren([method, endpoint, String(status)]).inc()
+    },
+    countAction(status, tool) {
+      actionChildren([status, tool]).inc()
     },
     decisionTimer(route) {
-      let child = decisionChildren.get(route)
-      if (!child) {
-        child = m.decisionDuration.labels({ route })
-        decisionChildren.set(route, child)
-      }
-      const end = child.startTimer()
+      const end = decisionChildren([route]).startTimer()
+      return () => void end()
+    },
+    appendTimer(op) {
+      const end = appendChildren([op]).startTimer()
       return () => void end()
     },
   }
 }
 
+/**
+ * A label set's child, made once, keyed by the label values joined with NUL. Only a set's last value can hold a NUL
+ * (a tool name; statuses, methods, endpoints and ops never do), so two sets never share a key.
+ */
+function cachedChildren<C>(make: (values: string[]) => C, max = 10_000): (values: string[]) => C {
+  const cache = new Map<string, C>()
+  return (values) => {
+    const key = values.join('\0')
+    let child = cache.get(key)
+    if (child === undefined) {
+      child = make(values)
+      if (cache.size < max) cache.set(key, child)
+    }
+    return child
+  }
+}
+
 /** Time an async ledger write into the append histogram. */
-export async function timed<T>(h: Histogram<'op'>, op: string, fn: () => Promise<T>): Promise<T> {
-  const end = h.startTimer({ op })
+export async function timed<T>(metrics: Metrics, op: string, fn: () => Promise<T>): Promise<T> {
+  const end = metrics.appendTimer(op)
   try {
     return await fn()
   } finally {
