@@ -40,13 +40,22 @@ export function eventFromValues(r: unknown[]): StoredEvent {
 
 /** The canonical JSON of the hashed fields; keys in code-point order: action_id, created_at, event_type, id, meta, seq. */
 export function eventBody(e: Omit<StoredEvent, 'prev_hash' | 'hash'>): string {
-  return `{"action_id":${quote(e.action_id)},"created_at":${quote(e.created_at)},"event_type":${quote(e.event_type)},"id":${quote(e.id)},"meta":${e.meta},"seq":${e.seq}}`
+  return bodyOf(e.seq, e.id, e.action_id, e.event_type, e.meta, e.created_at)
+}
+
+function bodyOf(seq: number, id: string, actionId: string, eventType: string, meta: string, createdAt: string): string {
+  return `{"action_id":${quote(actionId)},"created_at":${quote(createdAt)},"event_type":${quote(eventType)},"id":${quote(id)},"meta":${meta},"seq":${seq}}`
 }
 
 export function eventHash(e: Omit<StoredEvent, 'hash'>): string {
   // Same bytes as policy-core's sha256Hex (hash-chain.test.ts checks it); the one-shot hash() is ~4x faster than
   // createHash() per call, which is most of verify()'s time over a million events.
-  return hash('sha256', eventBody(e) + e.prev_hash, 'hex')
+  return eventHashOf(e.seq, e.id, e.action_id, e.event_type, e.meta, e.created_at, e.prev_hash)
+}
+
+/** eventHash of an event given field by field (the SQLite writer's flat events), without building the object. */
+export function eventHashOf(seq: number, id: string, actionId: string, eventType: string, meta: string, createdAt: string, prevHash: string): string {
+  return hash('sha256', bodyOf(seq, id, actionId, eventType, meta, createdAt) + prevHash, 'hex')
 }
 
 /** Give events the next seqs after `head`, linking each to the one before. */

@@ -78,7 +78,7 @@ export function appendOp(actionId: string, e: NewEvent, now: string): WriteOp {
   return { kind: 'append', actionId, events: [prepareEvent(actionId, e, now)] }
 }
 
-export function transitionRefused(id: string, current: ActionRecord | null, op: Extract<WriteOp, { kind: 'transition' }>): LedgerError {
+export function transitionRefused(id: string, current: ActionRecord | null, op: { from: readonly ActionStatus[]; to: ActionStatus }): LedgerError {
   if (!current) return new LedgerError('NOT_FOUND', `action ${id} not found`, { id })
   if (!op.from.includes(current.status)) {
     return new LedgerError(

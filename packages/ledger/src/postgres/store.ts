@@ -46,7 +46,7 @@ function step(tx: TransactionSql, op: WriteOp): Promise<Step> {
     })
   }
   return tx.unsafe('select 1 from actions where id = $1', [op.actionId]).then((rows) =>
-    rows.length ? { ok: true, action: null } : { ok: false, error: transitionRefused(op.actionId, null, { ...op, kind: 'transition', id: op.actionId, from: [], to: 'failed', set: [], expectRequestHash: undefined }) },
+    rows.length ? { ok: true, action: null } : { ok: false, error: transitionRefused(op.actionId, null, { from: [], to: 'failed' }) },
   )
 }
 

@@ -5,17 +5,33 @@
 // (write-worker.ts) or, for ':memory:', inline. Inputs and outputs are plain data so they cross postMessage unchanged.
 import type Database from 'better-sqlite3'
 import type { Checkpoint } from '@faramesh/policy-core'
-import { ACTION_COLUMN_NAMES, decodeAction, type RowValues } from '../action-codec.js'
+import { ACTION_COLUMN_NAMES, decodeAction } from '../action-codec.js'
 import { isLedgerError, type LedgerErrorCode } from '../errors.js'
-import { chainEvents, type StoredEvent, type UnchainedEvent } from '../hash-chain.js'
+import { eventHashOf, type UnchainedEvent } from '../hash-chain.js'
 import type { ActionRecord } from '../types.js'
 import { transitionRefused, type WriteOp } from '../write-ops.js'
 import { sqliteError } from './errors.js'
 import { WRITER_AUTOCHECKPOINT_PAGES, WRITER_CACHE_KIB } from './write-protocol.js'
 
-type TransitionOp = Extract<WriteOp, { kind: 'transition' }>
-/** A WriteOp without what only the caller's side needs (the create's decoded record). */
-export type SqliteOp = { kind: 'create'; row: RowValues; events: UnchainedEvent[] } | TransitionOp | Extract<WriteOp, { kind: 'append' }>
+/**
+ * An op's events as they cross to the writer: flat, each event's id, event_type, meta and created_at in turn (the
+ * action is the op's). Structured clone copies flat arrays of strings for far less than one object per event.
+ */
+export type FlatEvents = string[]
+const EVENT_WIDTH = 4
+/**
+ * A create as it crosses to the writer: one flat array, the row's values in ACTION_COLUMN_NAMES order (id first),
+ * then its flat events. Measured with v8.serialize and deserialize on a submit's create: 5.5 µs as a row array plus
+ * one object per event, 3.2 µs as one flat array (both threads together).
+ */
+export type CreateWire = Array<string | number | null>
+const ROW_WIDTH = ACTION_COLUMN_NAMES.length
+type TransitionOp = Omit<Extract<WriteOp, { kind: 'transition' }>, 'events'> & { events: FlatEvents }
+type AppendOp = Omit<Extract<WriteOp, { kind: 'append' }>, 'events'> & { events: FlatEvents }
+/** A WriteOp as the writer takes it: without what only the caller's side needs (the create's decoded record). */
+export type SqliteOp = CreateWire | TransitionOp | AppendOp
+
+const isCreate = (op: SqliteOp): op is CreateWire => Array.isArray(op)
 
 export interface WireError {
   code: LedgerErrorCode
@@ -28,8 +44,14 @@ export type WireOutcome =
   | { ok: true; action: ActionRecord | null; seq: number; prevHash: string; hashes: string[] }
   | { ok: false; error: WireError }
 
+function flatEvents(events: readonly UnchainedEvent[], into: Array<string | number | null> = []): Array<string | number | null> {
+  for (const e of events) into.push(e.id, e.event_type, e.meta, e.created_at)
+  return into
+}
+
 export function toSqliteOp(op: WriteOp): SqliteOp {
-  return op.kind === 'create' ? { kind: 'create', row: op.row, events: op.events } : op
+  if (op.kind === 'create') return flatEvents(op.events, op.row.slice())
+  return { ...op, events: flatEvents(op.events) as FlatEvents }
 }
 
 export function wireError(err: unknown, what: string): WireError {
@@ -91,8 +113,8 @@ export function createBatchWriter(db: Database.Database): BatchWriter {
 
   /** Writes one op's row changes; returns its action's pos, and the action after a transition. Throws when refused. */
   function applyRow(op: SqliteOp): { pos: number; action: ActionRecord | null } {
-    if (op.kind === 'create') {
-      return { pos: Number(insertAction.run(op.row).lastInsertRowid), action: null }
+    if (isCreate(op)) {
+      return { pos: Number(insertAction.run(op.length === ROW_WIDTH ? op : op.slice(0, ROW_WIDTH)).lastInsertRowid), action: null }
     }
     if (op.kind === 'transition') {
       const args: unknown[] = [op.to, ...op.set.map(([, v]) => v), op.id, ...op.from]
@@ -104,7 +126,7 @@ export function createBatchWriter(db: Database.Database): BatchWriter {
     }
     const pos = posStmt.get(op.actionId) as number | undefined
     if (pos === undefined) {
-      throw transitionRefused(op.actionId, null, { kind: 'transition', id: op.actionId, from: [], to: 'failed', set: [], expectRequestHash: undefined, events: [] })
+      throw transitionRefused(op.actionId, null, { from: [], to: 'failed' })
     }
     return { pos, action: null }
   }
@@ -137,15 +159,40 @@ export function createBatchWriter(db: Database.Database): BatchWriter {
   const maxPosStmt = stmt('SELECT max(pos) FROM actions').pluck()
 
   type Head = { seq: number; hash: string } | null
-  /** An op's outcome: its events chained after `head`. */
-  const chained = (action: ActionRecord | null, head: Head, events: StoredEvent[]): WireOutcome => ({
-    ok: true,
-    action,
-    seq: (head?.seq ?? 0) + 1,
-    prevHash: head?.hash ?? '',
-    hashes: events.map((e) => e.hash),
-  })
-  const after = (head: Head, events: StoredEvent[]): Head => events.at(-1) ?? head
+  /**
+   * Chains an op's flat events after `head` (from index `from` of `flat`), appending each event's column values (in
+   * insertEvent's order) to `into`; returns the op's outcome and the new head.
+   */
+  function chain(
+    head: Head,
+    actionId: string,
+    flat: ReadonlyArray<string | number | null>,
+    from: number,
+    pos: number,
+    action: ActionRecord | null,
+    into: Array<string | number | null>,
+  ): { outcome: WireOutcome; head: Head } {
+    const seq0 = (head?.seq ?? 0) + 1
+    const prev0 = head?.hash ?? ''
+    let seq = seq0 - 1
+    let prev = prev0
+    const hashes: string[] = []
+    for (let j = from; j < flat.length; j += EVENT_WIDTH) {
+      const id = flat[j] as string
+      const type = flat[j + 1] as string
+      const meta = flat[j + 2] as string
+      const createdAt = flat[j + 3] as string
+      seq++
+      const hash = eventHashOf(seq, id, actionId, type, meta, createdAt, prev)
+      into.push(seq, id, actionId, type, meta, createdAt, prev, hash, pos)
+      hashes.push(hash)
+      prev = hash
+    }
+    return { outcome: { ok: true, action, seq: seq0, prevHash: prev0, hashes }, head: hashes.length > 0 ? { seq, hash: prev } : head }
+  }
+  /** The op's action id and where its flat events start. */
+  const eventsOf = (op: SqliteOp): [actionId: string, flat: ReadonlyArray<string | number | null>, from: number] =>
+    isCreate(op) ? [op[0] as string, op, ROW_WIDTH] : [op.kind === 'transition' ? op.id : op.actionId, op.events, 0]
 
   /**
    * The common case, with no savepoints: rows of consecutive creates go in multi-row INSERTs with positions taken
@@ -167,9 +214,10 @@ export function createBatchWriter(db: Database.Database): BatchWriter {
     for (const op of ops) {
       let at: number
       let action: ActionRecord | null = null
-      if (op.kind === 'create') {
+      if (isCreate(op)) {
         at = ++pos
-        actionValues.push(at, ...op.row)
+        actionValues.push(at)
+        for (let i = 0; i < ROW_WIDTH; i++) actionValues.push(op[i]!)
       } else {
         // The ops before this one must be in the table for it to see them.
         flushActions()
@@ -181,10 +229,10 @@ export function createBatchWriter(db: Database.Database): BatchWriter {
           continue
         }
       }
-      const events = chainEvents(head, op.events)
-      for (const e of events) eventValues.push(e.seq, e.id, e.action_id, e.event_type, e.meta, e.created_at, e.prev_hash, e.hash, at)
-      outcomes.push(chained(action, head, events))
-      head = after(head, events)
+      const [actionId, flat, from] = eventsOf(op)
+      const done = chain(head, actionId, flat, from, at, action, eventValues)
+      outcomes.push(done.outcome)
+      head = done.head
     }
     flushActions()
     if (eventValues.length > 0) insertEvents(eventValues)
@@ -198,11 +246,13 @@ export function createBatchWriter(db: Database.Database): BatchWriter {
       savepoint.run()
       try {
         const { pos, action } = applyRow(op)
-        const events = chainEvents(head, op.events)
-        for (const e of events) insertEvent.run(e.seq, e.id, e.action_id, e.event_type, e.meta, e.created_at, e.prev_hash, e.hash, pos)
+        const [actionId, flat, from] = eventsOf(op)
+        const values: Array<string | number | null> = []
+        const done = chain(head, actionId, flat, from, pos, action, values)
+        for (let i = 0; i < values.length; i += 9) insertEvent.run(values.slice(i, i + 9))
         release.run()
-        outcomes.push(chained(action, head, events))
-        head = after(head, events)
+        outcomes.push(done.outcome)
+        head = done.head
       } catch (err) {
         rollbackTo.run()
         release.run()
