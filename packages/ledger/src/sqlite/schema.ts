@@ -43,7 +43,7 @@ export const actions = sqliteTable(
     index('actions_status_pos').on(t.status, t.pos),
     index('actions_tool_pos').on(t.tool, t.pos),
     index('actions_agent_pos').on(t.agent_id, t.pos),
-    index('actions_submitted_by_pos').on(t.submitted_by, t.pos),
+    index('actions_submitted_by_pos').on(t.submitted_by, t.pos).where(sql`${t.submitted_by} is not null`),
     uniqueIndex('actions_idempotency_key')
       .on(sql`coalesce(${t.submitted_by}, ${t.agent_id})`, t.idempotency_key)
       .where(sql`${t.idempotency_key} is not null`),
