@@ -2,7 +2,8 @@
 // ones, and everything that is not plain JSON must still take the slow path.
 import { describe, expect, it } from 'vitest'
 import { canonicalJson } from './canonical.js'
-import { isPlainJson, toJson } from './action-codec.js'
+import { ACTION_COLUMNS, ACTION_COLUMN_NAMES, encodeValue, isPlainJson, prepareAction, toJson } from './action-codec.js'
+import type { ActionRecord } from './types.js'
 import { prepareEvent } from './write-ops.js'
 
 const slowMeta = (meta: unknown) => canonicalJson(JSON.parse(JSON.stringify(meta)))
@@ -40,5 +41,51 @@ describe('prepareEvent meta', () => {
       expect(prepareEvent('a1', { event_type: 'created', meta }, '2026-01-01T00:00:00.000Z').meta).toBe(slowMeta(meta))
     }
     expect(() => prepareEvent('a1', { event_type: 'created', meta: { n: Number.NaN } }, 'now')).toThrow(/cannot be canonicalised/)
+  })
+})
+
+describe('prepareAction', () => {
+  // The compiled encoder against the loop it replaced: same row values in column order, same record.
+  const byLoop = (action: ActionRecord, now: string) => {
+    const row: unknown[] = []
+    const record: Record<string, unknown> = {}
+    for (const col of ACTION_COLUMN_NAMES) {
+      let v = (action as unknown as Record<string, unknown>)[col]
+      if (col === 'created_at' || col === 'updated_at') v ??= now
+      const value = encodeValue(col, v)
+      row.push(value)
+      record[col] = ACTION_COLUMNS[col] === 'json' && value !== null ? JSON.parse(value as string) : value
+    }
+    return { row, record }
+  }
+  const base = { id: 'a1', agent_id: 'agent', tool: 'http', operation: 'get', status: 'allowed' } as ActionRecord
+  it('gives the row and record the column loop gives, defaults included', () => {
+    const full = {
+      ...base,
+      params: { url: 'https://example.com/a', n: [1, -0, 2.5] },
+      context: { trace: 'é\u{1F600}' },
+      decision: 'allow',
+      rule_index: 3,
+      reason_details: { matched: ['tool'] },
+      result: { ok: true },
+      submitted_by: 'ci',
+      created_at: '2026-01-01T00:00:00.000Z',
+    } as ActionRecord
+    for (const action of [base, full]) {
+      const got = prepareAction(action, '2026-02-02T00:00:00.000Z')
+      const want = byLoop(action, '2026-02-02T00:00:00.000Z')
+      expect(got.row).toEqual(want.row)
+      expect(got.record).toEqual(want.record)
+      expect(Object.keys(got.record)).toEqual(ACTION_COLUMN_NAMES)
+    }
+    const { record } = prepareAction(base, 'now')
+    expect([record.params, record.context, record.result, record.created_at, record.decision]).toEqual([{}, {}, null, 'now', null])
+  })
+  it('copies JSON columns (never the caller\'s objects) and still refuses bad values', () => {
+    const params = { url: 'x' }
+    expect(prepareAction({ ...base, params }, 'now').record.params).not.toBe(params)
+    expect(() => prepareAction({ ...base, rule_index: 1.5 } as ActionRecord, 'now')).toThrow(/rule_index must be an integer/)
+    expect(() => prepareAction({ ...base, reason: 7 } as unknown as ActionRecord, 'now')).toThrow(/reason must be a string/)
+    expect(() => prepareAction({ ...base, params: { x: Number.NaN } }, 'now')).toThrow(/params is not JSON-serialisable/)
   })
 })

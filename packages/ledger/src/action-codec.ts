@@ -102,19 +102,31 @@ export function prepareAction(action: ActionRecord, now: string): { record: Acti
     const v = action[f] as unknown
     if (v !== undefined && (typeof v !== 'object' || v === null || Array.isArray(v))) throw invalid(f, 'an object')
   }
-  const row: RowValues = new Array<string | number | null>(ACTION_COLUMN_NAMES.length)
-  const record = {} as Record<string, unknown>
-  for (let i = 0; i < ACTION_COLUMN_NAMES.length; i++) {
-    const col = ACTION_COLUMN_NAMES[i]!
-    let v = (action as unknown as Record<string, unknown>)[col]
-    if (col === 'created_at' || col === 'updated_at') v ??= now
-    const value = encodeValue(col, v)
-    row[i] = value
-    // The record holds what a read will give back: JSON columns parsed from the stored text, never the caller's objects.
-    record[col] = ACTION_COLUMNS[col] === 'json' && value !== null ? (JSON.parse(value as string) as unknown) : value
-  }
-  return { record: record as unknown as ActionRecord, row }
+  return encodeColumns(action, now, encodeValue)
 }
+
+type ColumnEncoder = (action: ActionRecord, now: string, encode: typeof encodeValue) => { record: ActionRecord; row: RowValues }
+
+/**
+ * prepareAction's per-column work, compiled once from ACTION_COLUMNS into straight-line code: a named load per column
+ * and the record as one object literal. The loop it replaces (`action[col]`, `record[col] = …` over 31 names) made
+ * every property access megamorphic: 3.9 µs a call against 1.5 µs compiled (same row, same record: action-codec.test.ts
+ * checks both against a plain loop). Only ACTION_COLUMNS' own names, checked to be identifiers, go into the source.
+ */
+function compileColumnEncoder(): ColumnEncoder {
+  const body: string[] = []
+  const fields: string[] = []
+  ACTION_COLUMN_NAMES.forEach((col, i) => {
+    if (!/^[a-z_]+$/.test(col)) throw new Error(`action column ${col} is not a plain identifier`)
+    // created_at and updated_at default to the write's time, like every other absent column to null (or {}).
+    body.push(`const v${i} = encode('${col}', ${col === 'created_at' || col === 'updated_at' ? `action.${col} ?? now` : `action.${col}`})`)
+    // The record holds what a read will give back: JSON columns parsed from the stored text, never the caller's objects.
+    fields.push(ACTION_COLUMNS[col] === 'json' ? `${col}: v${i} === null ? null : JSON.parse(v${i})` : `${col}: v${i}`)
+  })
+  body.push(`return { record: { ${fields.join(', ')} }, row: [${ACTION_COLUMN_NAMES.map((_, i) => `v${i}`).join(', ')}] }`)
+  return new Function('action', 'now', 'encode', body.join('\n')) as ColumnEncoder
+}
+const encodeColumns = compileColumnEncoder()
 
 /** Encode a transition's patch; unknown or immutable fields are refused rather than silently dropped. */
 export function encodePatch(patch: Record<string, unknown> | undefined): Array<[ActionColumn, string | number | null]> {

@@ -9,4 +9,9 @@ describe('uuidv7', () => {
     expect([...ids].sort()).toEqual(ids)
     expect(new Set(Array.from({ length: 1000 }, () => uuidv7())).size).toBe(1000)
   })
+  it('takes each call\'s own time, whatever the call before it was given', () => {
+    const [a, b, c] = [0x0123456789ab, 0x0123456789ac, 0x0123456789ab].map((ms) => uuidv7(ms))
+    expect([a!.slice(0, 15), b!.slice(0, 15), c!.slice(0, 15)]).toEqual(['01234567-89ab-7', '01234567-89ac-7', '01234567-89ab-7'])
+    expect(a).not.toBe(c)
+  })
 })
