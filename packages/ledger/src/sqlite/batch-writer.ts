@@ -144,7 +144,9 @@ export function createBatchWriter(db: Database.Database): BatchWriter {
         const n = Math.min(MAX_ROWS_PER_INSERT, (values.length - at) / width)
         let s = byRows.get(n)
         if (!s) byRows.set(n, (s = db.prepare(`${head} VALUES ${Array.from({ length: n }, () => row).join(', ')}`)))
-        s.run(at === 0 && n * width === values.length ? values : values.slice(at, at + n * width))
+        // Spread into arguments: better-sqlite3 binds arguments directly, an array's elements one N-API call each
+        // (callgrind, 7-create batches: 7.6 % fewer instructions in Statement.run).
+        s.run(...(at === 0 && n * width === values.length ? values : values.slice(at, at + n * width)))
       }
     }
   }
