@@ -72,6 +72,46 @@ describe('canonicalJson', () => {
     )
   })
 
+  it('gives the same bytes on the fast path (flat, keys in order) as on the general one (property)', () => {
+    const value = fc.oneof(
+      fc.string({ unit: 'grapheme' }),
+      fc.string({ unit: 'binary' }),
+      fc.constantFrom('a"b\\c', '\u0000\u001f\u007f', '\b\f\n\r\t', '😀', ''),
+      fc.maxSafeInteger(),
+      fc.integer(),
+      fc.constantFrom(-0, 0, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER),
+      fc.boolean(),
+      fc.constant(null),
+    )
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ unit: 'grapheme', maxLength: 6 }), value, { maxKeys: 12 }), (dict) => {
+        const sorted = Object.keys(dict).sort(compareCodePoints)
+        const entries = sorted.map((k) => [k, dict[k]] as const)
+        // In order: the fast path whenever Object.keys keeps that order; reversed: always the general path.
+        const inOrder = Object.fromEntries(entries)
+        const reversed = Object.fromEntries([...entries].reverse())
+        let a: string | Error
+        let b: string | Error
+        try {
+          a = canonicalJson(inOrder)
+        } catch (err) {
+          a = err as Error
+        }
+        try {
+          b = canonicalJson(reversed)
+        } catch (err) {
+          b = err as Error
+        }
+        if (typeof a === 'string' || typeof b === 'string') expect(a).toBe(b)
+        else expect((a as PolicyError).code).toBe((b as PolicyError).code)
+      }),
+      { numRuns: 500 },
+    )
+    expect(canonicalJson({ a: 1, b: 'x\ny', c: null, d: true, e: -0 })).toBe('{"a":1,"b":"x\\ny","c":null,"d":true,"e":0}')
+    expect(() => canonicalJson({ a: 'ok', b: '\ud800' })).toThrow(/lone surrogate/)
+    expect(canonicalJson({ a: 1.5, b: 1e21 })).toBe('{"a":1.5,"b":1000000000000000000000}')
+  })
+
   it('refuses cycles but allows shared (acyclic) references', () => {
     const shared = { x: 1 }
     expect(canonicalJson({ a: shared, b: shared })).toBe('{"a":{"x":1},"b":{"x":1}}')

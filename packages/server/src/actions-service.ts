@@ -123,21 +123,22 @@ export function createActionsService(deps: ServiceDeps) {
       }
       const by = p.kind === 'anonymous' ? null : p.name
       const end = metrics.appendTimer('create')
+      // Meta keys in code-point order: canonical JSON then takes its fast path (one JSON.stringify, no sort).
       const staged = ledger.stageAction(rec, [
-        { event_type: 'created', meta: { agent_id: d.agent_id, tool: d.tool, operation: d.operation, by }, created_at: at },
+        { event_type: 'created', meta: { agent_id: d.agent_id, by, operation: d.operation, tool: d.tool }, created_at: at },
         {
           event_type: 'decision_made',
           meta: {
             decision: d.decision,
-            reason: d.reason,
-            risk_level: d.risk_level,
-            reason_code: d.reason_code,
             outcome: d.outcome,
-            rule_index: d.rule_index,
-            risk_rule: d.risk_rule,
-            request_hash: d.request_hash,
             policy_version: d.policy_version,
             provenance_id: d.provenance_id,
+            reason: d.reason,
+            reason_code: d.reason_code,
+            request_hash: d.request_hash,
+            risk_level: d.risk_level,
+            risk_rule: d.risk_rule,
+            rule_index: d.rule_index,
           },
           created_at: at,
         },
