@@ -57,7 +57,17 @@ function writeObject(value: object, stack: object[]): string {
   const keys = Object.keys(record)
   if (flatInOrder(record, keys)) return JSON.stringify(record)
   // UTF-16 order equals code point order unless a key has a unit at or above U+D800; then use the slow comparator.
-  if (keys.length > 1) keys.sort(keys.some(hasHighUnit) ? compareCodePoints : undefined)
+  // Keys already in order (objects built that way, like requestHash's) are not sorted again.
+  if (keys.length > 1) {
+    let ordered = true
+    let high = false
+    for (let i = 0; i < keys.length; i++) {
+      if (hasHighUnit(keys[i] as string)) high = true
+      else if (i > 0 && !((keys[i - 1] as string) < (keys[i] as string))) ordered = false
+    }
+    if (high) keys.sort(compareCodePoints)
+    else if (!ordered) keys.sort()
+  }
   let out = '{'
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string

@@ -21,12 +21,13 @@ export interface HashableRequest {
 /** sha256 of the canonical JSON of `{agent_id, tool, operation, params, context}`; params/context default to `{}`. */
 export function requestHash(request: HashableRequest): string {
   return sha256Hex(
+    // Keys in canonical order already: canonicalJson skips the sort.
     canonicalJson({
       agent_id: request.agent_id,
-      tool: request.tool,
+      context: request.context ?? {},
       operation: request.operation,
       params: request.params ?? {},
-      context: request.context ?? {},
+      tool: request.tool,
     }),
   )
 }

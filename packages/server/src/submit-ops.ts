@@ -25,8 +25,12 @@ export function checkIdempotencyKey(value: string | string[] | undefined): strin
   return value
 }
 
-/** The submit answer as JSON text, rendered while the action's write commits (see ActionsService.submit). */
-export async function submitOp(service: ActionsService, p: Principal, text: string, idempotencyKey?: string | string[]): Promise<string> {
+/**
+ * The submit answer as JSON text, rendered while the action's write commits (see ActionsService.submit). Not an
+ * async function: bad input throws synchronously (both callers await it inside their error handling), and the
+ * submit's own promise is handed back as is, without another wrapping promise to settle.
+ */
+export function submitOp(service: ActionsService, p: Principal, text: string, idempotencyKey?: string | string[]): Promise<string> {
   requirePermission(p, 'submit')
   const key = checkIdempotencyKey(idempotencyKey)
   const showToken = seesApprovalTokens(p)
