@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ActionRecord } from '@faramesh/ledger'
 import { openSqliteLedger } from '@faramesh/ledger/sqlite'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { toApiAction } from './action-view.js'
+import { renderApiAction, toApiAction } from './action-view.js'
 
 const HIDDEN = ['approval_token_hash', 'idempotency_key']
 
@@ -47,5 +48,27 @@ describe('toApiAction', () => {
     const bare = JSON.parse(JSON.stringify(toApiAction(allowed, { examples: false }))) as Record<string, unknown>
     expect(Object.keys(bare).at(-1)).toBe('approval_token')
     expect(bare).not.toHaveProperty('js_example')
+  })
+})
+
+describe('renderApiAction', () => {
+  it('is JSON.stringify(toApiAction(…)) byte for byte, whatever the text (property)', async () => {
+    const base = await stored({})
+    const text = fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.constantFrom("it's", 'a"b\\c', 'line\nbreak\u2028', '\ud800'))
+    fc.assert(
+      fc.property(
+        fc.record({ agent_id: text, tool: text, operation: text, params: fc.dictionary(text, fc.jsonValue()), context: fc.dictionary(text, fc.jsonValue()) }),
+        fc.constantFrom('allowed', 'pending_approval'),
+        fc.option(text),
+        fc.boolean(),
+        (fields, status, approvalToken, examples) => {
+          const rec = { ...base, ...fields, status } as ActionRecord
+          const opts = { approvalToken, examples }
+          expect(renderApiAction(rec, opts)).toBe(JSON.stringify(toApiAction(rec, opts)))
+          expect(renderApiAction(rec)).toBe(JSON.stringify(toApiAction(rec)))
+        },
+      ),
+      { numRuns: 300 },
+    )
   })
 })

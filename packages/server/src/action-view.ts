@@ -7,28 +7,65 @@ import type { ActionRecord } from '@faramesh/ledger'
 const pyString = (s: string): string =>
   s.includes('\\') || s.includes("'") ? `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : `'${s}'`
 
-// Both snippets are built on every submit response: one template each, params and context serialised once.
-function jsExample(a: ActionRecord, params: string, context: string): string {
-  return `import { configure, submitAction } from '@faramesh/sdk'
+// Both snippets are built on every submit response. Each is its template's fixed text around five values (agent id,
+// tool, operation, params, context): the same parts give the plain text (toApiAction) and, escaped part by part, the
+// JSON string literal (renderApiAction), so the long fixed text is escaped once rather than on every answer.
+const JS_PARTS = [
+  `import { configure, submitAction } from '@faramesh/sdk'
 
 configure({ baseUrl: process.env.FARAMESH_BASE_URL ?? 'http://127.0.0.1:8000' })
-const action = await submitAction(${JSON.stringify(a.agent_id)}, ${JSON.stringify(a.tool)}, ${JSON.stringify(a.operation)}, ${params}, ${context})
-console.log(action.status, action.reason)`
-}
+const action = await submitAction(`,
+  ', ',
+  ', ',
+  ', ',
+  ', ',
+  `)
+console.log(action.status, action.reason)`,
+]
+const jsValues = (a: ActionRecord, params: string, context: string): string[] => [
+  JSON.stringify(a.agent_id),
+  JSON.stringify(a.tool),
+  JSON.stringify(a.operation),
+  params,
+  context,
+]
 
-function pythonExample(a: ActionRecord, params: string, context: string): string {
-  return `import json
+const PY_PARTS = [
+  `import json
 from faramesh import configure, submit_action
 
 configure(base_url="http://127.0.0.1:8000")
 action = submit_action(
-    agent_id=${pyString(a.agent_id)},
-    tool=${pyString(a.tool)},
-    operation=${pyString(a.operation)},
-    params=json.loads(${pyString(params)}),
-    context=json.loads(${pyString(context)}),
+    agent_id=`,
+  `,
+    tool=`,
+  `,
+    operation=`,
+  `,
+    params=json.loads(`,
+  `),
+    context=json.loads(`,
+  `),
 )
-print(action["status"], action.get("reason"))`
+print(action["status"], action.get("reason"))`,
+]
+const pyValues = (a: ActionRecord, params: string, context: string): string[] => [
+  pyString(a.agent_id),
+  pyString(a.tool),
+  pyString(a.operation),
+  pyString(params),
+  pyString(context),
+]
+
+/** The body of a JSON string literal for `s` (JSON escaping is per character, so parts can be escaped apart). */
+const jsonBody = (s: string): string => JSON.stringify(s).slice(1, -1)
+const JS_PARTS_JSON = JS_PARTS.map(jsonBody)
+const PY_PARTS_JSON = PY_PARTS.map(jsonBody)
+
+function fill(parts: readonly string[], values: readonly string[], escape?: (s: string) => string): string {
+  let out = parts[0]!
+  for (let i = 0; i < values.length; i++) out += (escape ? escape(values[i]!) : values[i]!) + parts[i + 1]!
+  return out
 }
 
 export interface ViewOptions {
@@ -77,10 +114,25 @@ export function toApiAction(rec: ActionRecord, opts: ViewOptions = {}): Action {
   if (opts.examples !== false) {
     const params = JSON.stringify(rec.params)
     const context = JSON.stringify(rec.context)
-    out.js_example = jsExample(rec, params, context)
-    out.python_example = pythonExample(rec, params, context)
+    out.js_example = fill(JS_PARTS, jsValues(rec, params, context))
+    out.python_example = fill(PY_PARTS, pyValues(rec, params, context))
   }
   return out
+}
+
+/**
+ * `JSON.stringify(toApiAction(rec, opts))`, byte for byte (action-view.test.ts holds them equal), without passing
+ * the snippets' long text through JSON.stringify's escaping on every answer: the snippets are the view's last two
+ * fields, so their literals are appended to the rest. The submit routes answer with it.
+ */
+export function renderApiAction(rec: ActionRecord, opts: ViewOptions = {}): string {
+  const text = JSON.stringify(toApiAction(rec, { ...opts, examples: false }))
+  if (opts.examples === false) return text
+  const params = JSON.stringify(rec.params)
+  const context = JSON.stringify(rec.context)
+  const js = fill(JS_PARTS_JSON, jsValues(rec, params, context), jsonBody)
+  const py = fill(PY_PARTS_JSON, pyValues(rec, params, context), jsonBody)
+  return `${text.slice(0, -1)},"js_example":"${js}","python_example":"${py}"}`
 }
 
 /** The columns of ActionRecord the API hides. */

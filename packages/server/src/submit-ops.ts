@@ -2,7 +2,7 @@
 // in, answer out (permission → strict JSON → schema → decide/submit).
 import type { GateDecision } from '@faramesh/policy-core'
 import type { ActionsService } from './actions-service.js'
-import { toApiAction } from './action-view.js'
+import { renderApiAction } from './action-view.js'
 import { requirePermission, seesApprovalTokens, type Principal } from './auth.js'
 import { jsonOfText } from './body.js'
 import { ApiError } from './errors.js'
@@ -35,6 +35,6 @@ export function submitOp(service: ActionsService, p: Principal, text: string, id
   const key = checkIdempotencyKey(idempotencyKey)
   const showToken = seesApprovalTokens(p)
   return service.submit(p, checkSubmit(jsonOfText(text)), key, (action, token) =>
-    JSON.stringify(toApiAction(action, { approvalToken: showToken ? token : null })),
+    renderApiAction(action, { approvalToken: showToken ? token : null }),
   )
 }
