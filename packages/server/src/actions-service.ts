@@ -102,9 +102,9 @@ export function createActionsService(deps: ServiceDeps) {
       const status = STATUS_BY_DECISION[d.decision]
       const at = now()
       const token = status === 'pending_approval' ? randomBytes(24).toString('base64url') : null
-      const { agent_id: _a, tool: _t, operation: _o, ...fields } = d
+      // One literal in column order (not a rest/spread copy of the decision): a fast object with a stable shape for the
+      // ledger's compiled row encoder, and no intermediate copy. ActionRecord's type makes a new column a compile error.
       const rec: ActionRecord = {
-        ...fields,
         id: randomUUID(),
         agent_id: d.agent_id,
         tool: d.tool,
@@ -112,14 +112,30 @@ export function createActionsService(deps: ServiceDeps) {
         params: body.params ?? {},
         context: body.context ?? {},
         status,
+        decision: d.decision,
+        reason: d.reason,
+        risk_level: d.risk_level,
+        policy_version: d.policy_version,
         approval_token_hash: token ? hashToken(token) : null,
         approval_expires_at: token ? new Date(clock().getTime() + deps.approvalTtlMs).toISOString() : null,
         submitted_by: p.kind === 'anonymous' ? null : p.name,
-        idempotency_key: idempotencyKey ?? null,
         result: null,
         error: null,
         created_at: at,
         updated_at: at,
+        outcome: d.outcome,
+        reason_code: d.reason_code,
+        reason_details: d.reason_details,
+        risk_rule: d.risk_rule,
+        rule_index: d.rule_index,
+        request_hash: d.request_hash,
+        policy_hash: d.policy_hash,
+        profile_id: d.profile_id,
+        profile_version: d.profile_version,
+        profile_hash: d.profile_hash,
+        runtime_version: d.runtime_version,
+        provenance_id: d.provenance_id,
+        idempotency_key: idempotencyKey ?? null,
       }
       const by = p.kind === 'anonymous' ? null : p.name
       const end = metrics.appendTimer('create')
