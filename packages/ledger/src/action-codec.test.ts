@@ -71,7 +71,12 @@ describe('prepareAction', () => {
       submitted_by: 'ci',
       created_at: '2026-01-01T00:00:00.000Z',
     } as ActionRecord
-    for (const action of [base, full]) {
+    // Every column a value of its own, so a row in the wrong order cannot match.
+    const distinct = Object.fromEntries(
+      ACTION_COLUMN_NAMES.map((col) => [col, ACTION_COLUMNS[col] === 'json' ? { col } : ACTION_COLUMNS[col] === 'int' ? 7 : `v-${col}`]),
+    ) as unknown as ActionRecord
+    distinct.status = 'allowed'
+    for (const action of [base, full, distinct]) {
       const got = prepareAction(action, '2026-02-02T00:00:00.000Z')
       const want = byLoop(action, '2026-02-02T00:00:00.000Z')
       expect(got.row).toEqual(want.row)
@@ -84,7 +89,7 @@ describe('prepareAction', () => {
   it('copies JSON columns (never the caller\'s objects) and still refuses bad values', () => {
     const params = { url: 'x' }
     expect(prepareAction({ ...base, params }, 'now').record.params).not.toBe(params)
-    expect(() => prepareAction({ ...base, rule_index: 1.5 } as ActionRecord, 'now')).toThrow(/rule_index must be an integer/)
+    expect(() => prepareAction({ ...base, rule_index: 1.5 }, 'now')).toThrow(/rule_index must be an integer/)
     expect(() => prepareAction({ ...base, reason: 7 } as unknown as ActionRecord, 'now')).toThrow(/reason must be a string/)
     expect(() => prepareAction({ ...base, params: { x: Number.NaN } }, 'now')).toThrow(/params is not JSON-serialisable/)
   })
