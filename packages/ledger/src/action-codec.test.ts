@@ -45,7 +45,7 @@ describe('prepareEvent meta', () => {
 })
 
 describe('prepareAction', () => {
-  // The compiled encoder against the loop it replaced: same row values in column order, same record.
+  // The column-by-column encoder against the loop it replaced: same row values in column order, same record.
   const byLoop = (action: ActionRecord, now: string) => {
     const row: unknown[] = []
     const record: Record<string, unknown> = {}

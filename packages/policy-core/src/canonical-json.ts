@@ -55,19 +55,24 @@ function writeObject(value: object, stack: object[]): string {
   }
   const record = value as Record<string, unknown>
   const keys = Object.keys(record)
-  if (flatInOrder(record, keys)) return JSON.stringify(record)
-  // UTF-16 order equals code point order unless a key has a unit at or above U+D800; then use the slow comparator.
-  // Keys already in order (objects built that way, like requestHash's) are not sorted again.
-  if (keys.length > 1) {
-    let ordered = true
-    let high = false
-    for (let i = 0; i < keys.length; i++) {
-      if (hasHighUnit(keys[i] as string)) high = true
-      else if (i > 0 && !((keys[i - 1] as string) < (keys[i] as string))) ordered = false
-    }
-    if (high) keys.sort(compareCodePoints)
-    else if (!ordered) keys.sort()
+  // One pass over the keys: are they in UTF-16 order, does any have a unit at or above U+D800 (then UTF-16 order is
+  // not code point order and the slow comparator sorts), and is every value flat (see flatValue)?
+  let ordered = true
+  let high = false
+  let flat = true
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string
+    if (hasHighUnit(key)) high = true
+    else if (i > 0 && !((keys[i - 1] as string) < key)) ordered = false
+    if (flat) flat = flatValue(record[key])
   }
+  // The fast path: keys already in code point order and flat values. JSON.stringify writes exactly the canonical
+  // bytes for such an object (same escapes, same key order, integers without exponents) in native code; the
+  // gateway builds its event metas this way (1.7 → 0.8 µs for a decision_made meta).
+  if (ordered && !high && flat) return JSON.stringify(record)
+  // Keys already in order (objects built that way, like requestHash's) are not sorted again.
+  if (high) keys.sort(compareCodePoints)
+  else if (!ordered) keys.sort()
   let out = '{'
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string
@@ -82,34 +87,20 @@ const wellFormed: (s: string) => boolean =
     ? (s) => (s as string & { isWellFormed(): boolean }).isWellFormed()
     : (s) => !/[\ud800-\udfff]/.test(s.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ''))
 
-/**
- * The fast path: an object whose keys already come in code-point order (below U+D800, so UTF-16 order is the same)
- * and whose values are all well-formed strings, safe integers, booleans or null. JSON.stringify writes exactly the
- * canonical bytes for it (same escapes, same key order, integers without exponents) in native code: the gateway's
- * event metas and provenance parts are built in this order (1.7 → 0.8 µs for a decision_made meta).
- */
-function flatInOrder(record: Record<string, unknown>, keys: string[]): boolean {
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as string
-    if (hasHighUnit(key) || (i > 0 && !((keys[i - 1] as string) < key))) return false
-    const v = record[key]
-    switch (typeof v) {
-      case 'string':
-        if (!wellFormed(v)) return false
-        break
-      case 'number':
-        if (!Number.isSafeInteger(v)) return false
-        break
-      case 'boolean':
-        break
-      case 'object':
-        if (v !== null) return false
-        break
-      default:
-        return false
-    }
+/** A value JSON.stringify writes exactly as canonical JSON does: a well-formed string, a safe integer, a boolean, null. */
+function flatValue(v: unknown): boolean {
+  switch (typeof v) {
+    case 'string':
+      return wellFormed(v)
+    case 'number':
+      return Number.isSafeInteger(v)
+    case 'boolean':
+      return true
+    case 'object':
+      return v === null
+    default:
+      return false
   }
-  return true
 }
 
 /**

@@ -103,7 +103,7 @@ export function createActionsService(deps: ServiceDeps) {
       const at = now()
       const token = status === 'pending_approval' ? randomBytes(24).toString('base64url') : null
       // One literal in column order (not a rest/spread copy of the decision): a fast object with a stable shape for the
-      // ledger's compiled row encoder, and no intermediate copy. ActionRecord's type makes a new column a compile error.
+      // ledger's row encoder, and no intermediate copy. ActionRecord's type makes a new column a compile error.
       const rec: ActionRecord = {
         id: randomUUID(),
         agent_id: d.agent_id,
