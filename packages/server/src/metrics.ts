@@ -9,6 +9,7 @@ export interface Metrics {
   actionDuration: Histogram<'tool' | 'operation'>
   decisionDuration: Histogram<'route'>
   policyReloads: Counter<'result'>
+  tokensReloads: Counter<'result'>
   sseClients: Gauge
   sseDropped: Counter
   ledgerAppend: Histogram<'op'>
@@ -59,6 +60,12 @@ export function createMetrics(): Metrics {
     policyReloads: new Counter({
       name: 'faramesh_policy_reloads_total',
       help: 'Policy hot reloads by result (success or failure)',
+      labelNames: ['result'],
+      registers,
+    }),
+    tokensReloads: new Counter({
+      name: 'faramesh_tokens_reloads_total',
+      help: 'Tokens file reloads by result (success or failure)',
       labelNames: ['result'],
       registers,
     }),
@@ -127,3 +134,4 @@ export async function timed<T>(metrics: Metrics, op: string, fn: () => Promise<T
     end()
   }
 }
+

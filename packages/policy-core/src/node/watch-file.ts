@@ -17,6 +17,11 @@ export interface WatchedFileOptions<T> {
    * one was loaded, its disappearance is a failed reload.
    */
   whenMissing?: () => T
+  /**
+   * The value when the first load fails (otherwise it throws); the failure is kept, so the first valid read replaces
+   * it. May rethrow for failures that must stop the caller.
+   */
+  fallback?: (err: Error) => T
   /** A new value is in force (also when the same bytes come back after a failure). */
   onChange?(value: T): void
   /** A reload failed; called once per distinct failure, not again while the same failure lasts. */
@@ -29,16 +34,16 @@ export interface WatchedFileOptions<T> {
 
 export interface WatchedFile<T> {
   /** The value in force: the last one that loaded. */
-  current(): T
+  current(this: void): T
   /** Why the file as it is now is not what is in force (the last reload failed), else null. */
-  failure(): Error | null
+  failure(this: void): Error | null
   /** Whether the value in force came from the file (false: the file is absent and `whenMissing` gave it). */
-  fromFile(): boolean
+  fromFile(this: void): boolean
   /** Re-read now. */
-  reload(): ReloadOutcome
+  reload(this: void): ReloadOutcome
   /** Start watching (idempotent). */
-  watch(): void
-  close(): void
+  watch(this: void): void
+  close(this: void): void
 }
 
 const isMissing = (err: unknown): boolean => err instanceof PolicyError && err.code === 'FILE_NOT_FOUND'
@@ -58,9 +63,12 @@ export function openWatchedFile<T>(path: string, opts: WatchedFileOptions<T>): W
     text = readText(file)
     value = opts.parse(text)
   } catch (err) {
-    if (!(opts.whenMissing && isMissing(err))) throw err
     text = null
-    value = opts.whenMissing()
+    if (opts.whenMissing && isMissing(err)) value = opts.whenMissing()
+    else if (opts.fallback) {
+      failure = err instanceof Error ? err : new Error(String(err))
+      value = opts.fallback(failure)
+    } else throw err
   }
   let seen = signature(file)
   let watcher: FSWatcher | null = null
@@ -81,7 +89,7 @@ export function openWatchedFile<T>(path: string, opts: WatchedFileOptions<T>): W
     try {
       next = readText(file)
     } catch (err) {
-      if (text === null && opts.whenMissing && isMissing(err)) return 'unchanged'
+      if (text === null && failure === null && opts.whenMissing && isMissing(err)) return 'unchanged'
       return fail(err as Error)
     }
     if (next === text && failure === null) return 'unchanged'

@@ -33,5 +33,5 @@ export function watchPolicyFile(path: string, opts: WatchOptions = {}): PolicyWa
     ...(opts.debounceMs !== undefined ? { debounceMs: opts.debounceMs } : {}),
   })
   f.watch()
-  return { current: f.current, reload: () => f.reload() === 'changed', close: f.close }
+  return { current: () => f.current(), reload: () => f.reload() === 'changed', close: () => f.close() }
 }
