@@ -7,7 +7,7 @@ import { can, type Principal } from './auth.js'
 import { decide } from './decide.js'
 import { actionNotFound, ApiError, conflict, forbidden, validationError } from './errors.js'
 import type { ExecutorRunner } from './executors/runner.js'
-import { timed, type Metrics } from './metrics.js'
+import { policyLabels, timed, type Metrics } from './metrics.js'
 import type { PolicySource } from './policy-source.js'
 import type { ApprovalBody, ResultBody, StartBody, SubmitBody } from './schemas.js'
 import { hashToken } from './tokens-file.js'
@@ -60,7 +60,8 @@ export function bindAgent(p: Principal, body: SubmitBody): SubmitBody {
 export function createActionsService(deps: ServiceDeps) {
   const { ledger, metrics, clock } = deps
   const now = (): string => clock().toISOString()
-  const counted = (a: ActionRecord): ActionRecord => (metrics.countAction(a.status, a.tool), a)
+  const labels = policyLabels(deps.policy)
+  const counted = (a: ActionRecord): ActionRecord => (metrics.countAction(a.status, labels.tool(a.tool)), a)
 
   async function load(id: string): Promise<ActionRecord> {
     const rec = await ledger.getAction(id)
@@ -292,7 +293,7 @@ export function createActionsService(deps: ServiceDeps) {
       )
       const startedMs = Date.parse(rec.updated_at)
       if (Number.isFinite(startedMs)) {
-        metrics.actionDuration.observe({ tool: rec.tool, operation: rec.operation }, (clock().getTime() - startedMs) / 1000)
+        metrics.actionDuration.observe({ tool: labels.tool(rec.tool), operation: labels.operation(rec.operation) }, (clock().getTime() - startedMs) / 1000)
       }
       return action
     },
