@@ -36,6 +36,8 @@ export interface GatewayConfig {
   uiDir: string | null
   logLevel: LogLevel
   sseHeartbeatMs: number
+  /** FARAMESH_BODY_TIMEOUT: a request (headers and body) not received whole within this is answered 408 and closed. */
+  bodyTimeoutMs: number
   /** Directory relative paths were resolved against. */
   baseDir: string
 }
@@ -147,6 +149,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     executors: executors.includes('none') ? [] : executors,
     uiDir,
     logLevel: level as LogLevel,
+    bodyTimeoutMs: parseDuration(e('FARAMESH_BODY_TIMEOUT'), 'FARAMESH_BODY_TIMEOUT', 30_000),
     sseHeartbeatMs: int(e('FARAMESH_SSE_HEARTBEAT_MS'), 'FARAMESH_SSE_HEARTBEAT_MS', 15_000, 100, 3_600_000),
     baseDir,
   }

@@ -60,10 +60,16 @@ async function openLedger(c: GatewayConfig, logger: Logger): Promise<Ledger> {
 function listen(app: GatewayApp, c: GatewayConfig): Promise<{ server: Server; port: number }> {
   const toApp = getRequestListener(app.fetch)
   const fast = createFastLane(app)
-  const server = createServer((req, res) => {
-    if (!fast(req, res)) void toApp(req, res)
-  })
-  server.on('clientError', (err: Error, socket: Socket) => answerClientError(err, socket, app.metrics))
+  // requestTimeout bounds how long a request may take to arrive (node's default, five minutes, let slow uploads hold
+  // their buffers that long); node checks it every connectionsCheckingInterval and reports it as a clientError.
+  const timeout = c.bodyTimeoutMs
+  const server = createServer(
+    { requestTimeout: timeout, headersTimeout: Math.min(60_000, timeout), connectionsCheckingInterval: Math.min(1000, Math.max(50, timeout / 10)) },
+    (req, res) => {
+      if (!fast(req, res)) void toApp(req, res)
+    },
+  )
+  server.on('clientError', (err: Error, socket: Socket) => answerClientError(err, socket, app.metrics, { bodyTimeoutMs: timeout }))
   return new Promise((resolve, reject) => {
     server.once('error', reject)
     server.listen(c.port, c.host, () => resolve({ server, port: (server.address() as AddressInfo).port }))
