@@ -112,4 +112,19 @@ describe('FARAMESH_BODY_TIMEOUT', () => {
     s.destroy()
     expect(() => loadConfig({ FARAMESH_BODY_TIMEOUT: 'soon' }, dir)).toThrow(/FARAMESH_BODY_TIMEOUT/)
   })
+
+  it('does not cut a response that streams longer than the timeout (SSE)', async () => {
+    const ac = new AbortController()
+    const res = await fetch(`${gw.url}/v1/events`, { signal: ac.signal })
+    const reader = res.body!.getReader()
+    await new Promise((r) => setTimeout(r, 2500))
+    await fetch(`${gw.url}/v1/actions`, { method: 'POST', body: JSON.stringify({ agent_id: 'late', tool: 'http', operation: 'get' }) })
+    let text = ''
+    while (!text.includes('"agent_id":"late"')) {
+      const { value, done } = await reader.read()
+      expect(done).toBe(false)
+      text += new TextDecoder().decode(value)
+    }
+    ac.abort()
+  })
 })
