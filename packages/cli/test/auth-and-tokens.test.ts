@@ -99,3 +99,46 @@ describe('token create / list / revoke', () => {
     expect(r.stderr).toMatch(/^Error: .*not valid JSON/m)
   })
 })
+
+describe('a gateway started without a tokens file', () => {
+  it('turns auth on when `faramesh token create` writes data/tokens.json, without a restart', async () => {
+    const open = await startTestGateway()
+    try {
+      const here = { cwd: open.dir, env: open.env }
+      expect((await cli(['list'], here)).code).toBe(0) // open loopback mode
+      const admin = json<{ token: string; file: string }>(await cli(['token', 'create', '--role', 'admin', '--name', 'root', '--json'], here))
+      expect(admin.file).toBe(join(open.dir, 'data', 'tokens.json'))
+      const agent = json<{ token: string; agent_id: string }>(
+        await cli(['token', 'create', '--role', 'agent', '--name', 'billing-bot', '--agent', 'billing', '--json'], here),
+      )
+      expect(agent.agent_id).toBe('billing')
+      const deadline = Date.now() + 10_000
+      while ((await fetch(`${open.url}/v1/actions`)).status !== 401) {
+        if (Date.now() > deadline) throw new Error('the gateway did not pick up the new tokens file')
+        await new Promise((r) => setTimeout(r, 50))
+      }
+      expect((await cli(['list', '--token', admin.token], here)).code).toBe(0)
+      const submit = (agentId: string) =>
+        fetch(`${open.url}/v1/actions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${agent.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ agent_id: agentId, tool: 'http', operation: 'get', params: { url: 'https://example.com' } }),
+        })
+      expect((await submit('billing')).status).toBe(200)
+      const spoofed = await submit('payments')
+      expect(spoofed.status).toBe(403)
+      expect(((await spoofed.json()) as { detail: string }).detail).toContain('acts for agent "billing"')
+      const table = await cli(['token', 'list'], here)
+      expect(table.stdout).toMatch(/│ billing-bot\s+│ agent\s+│ active\s+│ billing\s+│/)
+    } finally {
+      await open.close()
+    }
+  })
+
+  it('refuses --agent on a token that is not an agent token', async () => {
+    const dir = tempDir()
+    const r = await cli(['token', 'create', '--role', 'approver', '--name', 'alice', '--agent', 'billing'], { cwd: dir })
+    expect(r.code).not.toBe(0)
+    expect(r.stderr).toMatch(/--agent is only for --role agent tokens/)
+  })
+})

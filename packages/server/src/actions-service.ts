@@ -7,7 +7,7 @@ import { can, type Principal } from './auth.js'
 import { decide } from './decide.js'
 import { actionNotFound, ApiError, conflict, forbidden, validationError } from './errors.js'
 import type { ExecutorRunner } from './executors/runner.js'
-import { timed, type Metrics } from './metrics.js'
+import { policyLabels, timed, type Metrics } from './metrics.js'
 import type { PolicySource } from './policy-source.js'
 import type { ApprovalBody, ResultBody, StartBody, SubmitBody } from './schemas.js'
 import { hashToken } from './tokens-file.js'
@@ -40,10 +40,28 @@ export function agentIdOf(body: SubmitBody): string {
   return id
 }
 
+/**
+ * The request an agent token may make: it acts for one agent (CONTRACT.md § Auth), so a body that names no agent gets
+ * that agent's id, and one that names another (at the top level or in context.agent_id, which the class-style SDK
+ * sends) is refused. Callers with no agent of their own (admin, the single token, open mode) may name any agent.
+ */
+export function bindAgent(p: Principal, body: SubmitBody): SubmitBody {
+  const own = p.agentId
+  if (own === null) return body
+  const ctx = body.context?.agent_id
+  for (const claimed of [body.agent_id, ctx]) {
+    if (claimed !== undefined && claimed !== own) {
+      throw forbidden(`Token ${JSON.stringify(p.name)} acts for agent ${JSON.stringify(own)}, not ${JSON.stringify(claimed)}`)
+    }
+  }
+  return body.agent_id === undefined ? { ...body, agent_id: own } : body
+}
+
 export function createActionsService(deps: ServiceDeps) {
   const { ledger, metrics, clock } = deps
   const now = (): string => clock().toISOString()
-  const counted = (a: ActionRecord): ActionRecord => (metrics.countAction(a.status, a.tool), a)
+  const labels = policyLabels(deps.policy)
+  const counted = (a: ActionRecord): ActionRecord => (metrics.countAction(a.status, labels.tool(a.tool)), a)
 
   async function load(id: string): Promise<ActionRecord> {
     const rec = await ledger.getAction(id)
@@ -79,9 +97,11 @@ export function createActionsService(deps: ServiceDeps) {
     load,
     assertOwn,
 
-    decideRequest(body: SubmitBody, route: string): GateDecision {
+    /** Decide a request on behalf of `p` (whose agent token, if any, fixes the agent_id). */
+    decideRequest(p: Principal, body: SubmitBody, route: string): GateDecision {
       const end = metrics.decisionTimer(route)
-      const d = decide(deps.policy.current(), { ...body, agent_id: agentIdOf(body) })
+      const bound = bindAgent(p, body)
+      const d = decide(deps.policy.current(), { ...bound, agent_id: agentIdOf(bound) })
       end()
       return d
     },
@@ -92,7 +112,7 @@ export function createActionsService(deps: ServiceDeps) {
      * it is returned only once the write committed. `token` is the clear approval token of a new pending action.
      */
     async submit<T>(p: Principal, body: SubmitBody, idempotencyKey: string | undefined, render: (action: ActionRecord, token: string | null) => T): Promise<T> {
-      const d = this.decideRequest(body, '/v1/actions')
+      const d = this.decideRequest(p, body, '/v1/actions')
       // One key names one action per submitter (the principal, else the agent when auth is off).
       const scope = p.kind === 'anonymous' ? d.agent_id : p.name
       if (idempotencyKey !== undefined) {
@@ -273,7 +293,7 @@ export function createActionsService(deps: ServiceDeps) {
       )
       const startedMs = Date.parse(rec.updated_at)
       if (Number.isFinite(startedMs)) {
-        metrics.actionDuration.observe({ tool: rec.tool, operation: rec.operation }, (clock().getTime() - startedMs) / 1000)
+        metrics.actionDuration.observe({ tool: labels.tool(rec.tool), operation: labels.operation(rec.operation) }, (clock().getTime() - startedMs) / 1000)
       }
       return action
     },

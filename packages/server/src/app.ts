@@ -12,7 +12,7 @@ import { createExecutorRunner, type ExecutorRunner } from './executors/runner.js
 import { createShellExecutor } from './executors/shell.js'
 import type { Executor } from './executors/types.js'
 import { silentLogger, type Logger } from './logger.js'
-import { createMetrics, type Metrics } from './metrics.js'
+import { createMetrics, policyLabels, type Metrics } from './metrics.js'
 import { errorResponse } from './on-error.js'
 import type { PolicySource } from './policy-source.js'
 import { actionRoutes } from './routes/actions.js'
@@ -57,12 +57,13 @@ export function createApp(deps: AppDeps): GatewayApp {
   const metrics = deps.metrics ?? createMetrics()
   const auth = deps.auth ?? createAuthenticator({})
   const available = deps.executors ?? [createShellExecutor()]
+  const labels = policyLabels(deps.policy)
   const runner = createExecutorRunner({
     ledger: deps.ledger,
     executors: available.filter((e) => config.executors.includes(e.id)),
     logger,
     defaultTimeoutSec: config.actionTimeoutSec,
-    onFinished: (a) => metrics.countAction(a.status, a.tool),
+    onFinished: (a) => metrics.countAction(a.status, labels.tool(a.tool)),
   })
   const service = createActionsService({
     ledger: deps.ledger,

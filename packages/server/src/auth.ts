@@ -1,15 +1,20 @@
 // Who is calling, and may they? Three modes (CONTRACT.md § Auth): no token configured (open, loopback only),
 // the legacy single token (every right) and scoped tokens from the tokens file (one role each).
-import { statSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { timingSafeEqual } from 'node:crypto'
 import type { Role } from '@faramesh/policy-core'
 import { forbidden, unauthorized } from './errors.js'
-import { hashToken, parseTokensFile, type TokenEntry } from './tokens-file.js'
+import { agentIdOfToken, hashToken, parseTokensFile, rfc3339Millis, type TokenEntry, type TokensFile } from './tokens-file.js'
 
 export interface Principal {
   name: string
   role: Role
   kind: 'anonymous' | 'legacy' | 'scoped'
+  /**
+   * The one agent an `agent` token acts for (its submits and decides carry this agent_id); null for callers that may
+   * act for any agent (admin, the single FARAMESH_TOKEN, open loopback mode) or for none (approver, auditor).
+   */
+  agentId: string | null
 }
 
 export type Permission =
@@ -40,8 +45,38 @@ export function requirePermission(p: Principal, perm: Permission): void {
 /** True when the principal may see (and so use) approval tokens. */
 export const seesApprovalTokens = (p: Principal): boolean => can(p, 'approve')
 
-export const ANONYMOUS: Principal = { name: 'anonymous', role: 'admin', kind: 'anonymous' }
-const LEGACY: Principal = { name: 'legacy-token', role: 'admin', kind: 'legacy' }
+export const ANONYMOUS: Principal = { name: 'anonymous', role: 'admin', kind: 'anonymous', agentId: null }
+const LEGACY: Principal = { name: 'legacy-token', role: 'admin', kind: 'legacy', agentId: null }
+
+/** A loaded token: its entry, its principal (made once), and its expiry as an instant. */
+export interface ActiveToken {
+  entry: TokenEntry
+  principal: Principal
+  /** Milliseconds since the epoch, or null for no expiry. */
+  expiresAt: number | null
+}
+
+/** The scoped tokens in force, keyed by sha256 of the token; null when there is no tokens file at all. */
+export interface TokenSource {
+  current(): ReadonlyMap<string, ActiveToken> | null
+}
+
+/** Index a parsed tokens file (revoked entries are left out: they never authenticate). */
+export function indexTokens(file: TokensFile): Map<string, ActiveToken> {
+  const out = new Map<string, ActiveToken>()
+  for (const e of file.tokens) {
+    if (e.revoked_at) continue
+    const principal: Principal = { name: e.name, role: e.role, kind: 'scoped', agentId: e.role === 'agent' ? agentIdOfToken(e) : null }
+    out.set(e.sha256, { entry: e, principal, expiresAt: e.expires_at ? rfc3339Millis(e.expires_at) : null })
+  }
+  return out
+}
+
+/** A token source that never changes: a file read once (tests, embedding), or none. */
+export function staticTokenSource(file: TokensFile | null): TokenSource {
+  const map = file ? indexTokens(file) : null
+  return { current: () => map }
+}
 
 export interface Authenticator {
   /** Whether any credential is configured (otherwise every caller is the anonymous admin). */
@@ -52,6 +87,8 @@ export interface Authenticator {
 
 export interface AuthOptions {
   legacyToken?: string | null
+  /** Scoped tokens: a live source (the gateway watches the file), or a path read once now. */
+  tokens?: TokenSource | null
   tokensFile?: string | null
   clock?: () => Date
 }
@@ -64,50 +101,25 @@ function sameSecret(a: string, b: string): boolean {
 
 export function createAuthenticator(opts: AuthOptions): Authenticator {
   const legacy = opts.legacyToken || null
-  const file = opts.tokensFile || null
+  const tokens: TokenSource =
+    opts.tokens ?? staticTokenSource(opts.tokensFile ? parseTokensFile(readFileSync(opts.tokensFile, 'utf8'), opts.tokensFile) : null)
   const clock = opts.clock ?? (() => new Date())
-  let byHash = new Map<string, TokenEntry>()
-  let loadedMtime = -1
-  let checkedAt = 0
-
-  // Re-read the tokens file when it changes, at most once a second, so `faramesh token revoke` takes effect
-  // without a restart and without a stat() on every request.
-  const refresh = (): void => {
-    if (!file) return
-    const now = Date.now()
-    if (now - checkedAt < 1000 && loadedMtime !== -1) return
-    checkedAt = now
-    const mtime = statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0
-    if (mtime === loadedMtime) return
-    const entries = mtime === 0 ? [] : parseTokensFile(readFileSync(file, 'utf8'), file).tokens
-    byHash = new Map(entries.map((e) => [e.sha256, e]))
-    loadedMtime = mtime
-  }
-  if (file) refresh()
 
   return {
-    enabled: Boolean(legacy || file),
+    get enabled() {
+      return Boolean(legacy) || tokens.current() !== null
+    },
     authenticate(token) {
-      if (!legacy && !file) return ANONYMOUS
+      const scoped = tokens.current()
+      if (!legacy && !scoped) return ANONYMOUS
       if (!token) throw unauthorized()
       if (legacy && sameSecret(token, legacy)) return LEGACY
-      if (file) {
-        try {
-          refresh()
-        } catch {
-          // A half-written file keeps the previous token set rather than locking everyone out.
-        }
-        const e = byHash.get(hashToken(token))
-        const now = clock().toISOString()
-        if (e && !e.revoked_at && !(e.expires_at && e.expires_at <= now)) {
-          return { name: e.name, role: e.role, kind: 'scoped' }
-        }
-      }
+      const t = scoped?.get(hashToken(token))
+      if (t && (t.expiresAt === null || t.expiresAt > clock().getTime())) return t.principal
       throw unauthorized()
     },
   }
 }
-
 /** The bearer token of an Authorization header, if any. */
 export function bearerToken(header: string | undefined): string | undefined {
   if (!header) return undefined

@@ -1,7 +1,7 @@
 // Reading request bodies with a hard size cap: Content-Length is checked up front and the stream is counted as it
 // arrives, so a chunked upload cannot make the server buffer more than the limit.
 import type { Context } from 'hono'
-import { ApiError, clientClosed, isClientAbort, validationError } from './errors.js'
+import { ApiError, clientClosed, isClientAbort, requestTimedOut, requestTimeout, validationError } from './errors.js'
 import { header } from './headers.js'
 import { parseStrictJson } from './strict-json.js'
 
@@ -14,7 +14,10 @@ export async function readBodyText(c: Context, limit = MAX_BODY_BYTES): Promise<
   try {
     return await readBody(c, limit)
   } catch (err) {
-    throw isClientAbort(err) ? clientClosed() : err
+    if (!isClientAbort(err)) throw err
+    // On node the connection is in the env (@hono/node-server); a reset there may be our own body timeout.
+    const socket = (c.env as { incoming?: { socket?: object } } | undefined)?.incoming?.socket
+    throw requestTimedOut(socket) ? requestTimeout() : clientClosed()
   }
 }
 

@@ -9,6 +9,7 @@ export type ApiErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'VALIDATION'
   | 'CLIENT_CLOSED'
+  | 'REQUEST_TIMEOUT'
   | 'STORE_UNAVAILABLE'
   | 'NOT_READY'
   | 'CONFIG_INVALID'
@@ -25,6 +26,7 @@ export const STATUS_BY_CODE: Record<ApiErrorCode, number> = {
   // nginx's "client closed request": the client hung up before its body arrived, so no answer can reach it. Only
   // metrics and the request count see this status.
   CLIENT_CLOSED: 499,
+  REQUEST_TIMEOUT: 408,
   STORE_UNAVAILABLE: 503,
   NOT_READY: 503,
   CONFIG_INVALID: 500,
@@ -64,6 +66,13 @@ export const conflict = (message: string): ApiError => new ApiError('CONFLICT', 
 export const clientClosed = (): ApiError => new ApiError('CLIENT_CLOSED', 'Client closed the connection before its request body arrived')
 
 /** Node's error for a request whose connection closed before its body ended (IncomingMessage "aborted"). */
+/** The request did not arrive whole within FARAMESH_BODY_TIMEOUT (node's requestTimeout ended it). */
+export const requestTimeout = (): ApiError =>
+  new ApiError('REQUEST_TIMEOUT', 'Request body not received in time (FARAMESH_BODY_TIMEOUT)')
+const timedOut = new WeakSet<object>()
+/** Node's requestTimeout ended this connection's request (node/client-error.ts marks it; the handler then sees a reset). */
+export const markRequestTimedOut = (socket: object): void => void timedOut.add(socket)
+export const requestTimedOut = (socket: object | null | undefined): boolean => socket != null && timedOut.has(socket)
 export const isClientAbort = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === 'ECONNRESET'
 
 export function validationError(issues: FieldIssue[]): ApiError {

@@ -9,12 +9,16 @@ export {
   bearerToken,
   can,
   ANONYMOUS,
+  indexTokens,
+  staticTokenSource,
+  type ActiveToken,
   type Authenticator,
   type AuthOptions,
   type Permission,
   type Principal,
+  type TokenSource,
 } from './auth.js'
-export { hashToken, parseTokensFile, serializeTokensFile, ROLES, type TokenEntry, type TokensFile } from './tokens-file.js'
+export { agentIdOfToken, hashToken, parseTokensFile, rfc3339Millis, serializeTokensFile, ROLES, type TokenEntry, type TokensFile } from './tokens-file.js'
 export { createMetrics, type Metrics } from './metrics.js'
 export { createLogger, silentLogger, type Logger, type LogLevel } from './logger.js'
 export { createShellExecutor } from './executors/shell.js'

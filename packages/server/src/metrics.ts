@@ -1,5 +1,7 @@
 // Prometheus metrics, one registry per app so several apps (tests, two gateways in one process) never collide.
+import type { Policy } from '@faramesh/policy-core'
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+import type { PolicySource } from './policy-source.js'
 
 export interface Metrics {
   registry: Registry
@@ -9,6 +11,7 @@ export interface Metrics {
   actionDuration: Histogram<'tool' | 'operation'>
   decisionDuration: Histogram<'route'>
   policyReloads: Counter<'result'>
+  tokensReloads: Counter<'result'>
   sseClients: Gauge
   sseDropped: Counter
   ledgerAppend: Histogram<'op'>
@@ -59,6 +62,12 @@ export function createMetrics(): Metrics {
     policyReloads: new Counter({
       name: 'faramesh_policy_reloads_total',
       help: 'Policy hot reloads by result (success or failure)',
+      labelNames: ['result'],
+      registers,
+    }),
+    tokensReloads: new Counter({
+      name: 'faramesh_tokens_reloads_total',
+      help: 'Tokens file reloads by result (success or failure)',
       labelNames: ['result'],
       registers,
     }),
@@ -125,5 +134,45 @@ export async function timed<T>(metrics: Metrics, op: string, fn: () => Promise<T
     return await fn()
   } finally {
     end()
+  }
+}
+
+/** What a request-supplied name becomes as a label when the policy does not spell it out. */
+export const OTHER_LABEL = 'other'
+
+export interface LabelNames {
+  /** The tool as a label: its own name when the policy in force names it, else "other". */
+  tool(name: string): string
+  /** The operation as a label: its own name when the policy in force names it, else "other". */
+  operation(name: string): string
+}
+
+const named = new WeakMap<Policy, { tools: ReadonlySet<string>; ops: ReadonlySet<string> }>()
+
+function namesOf(policy: Policy): { tools: ReadonlySet<string>; ops: ReadonlySet<string> } {
+  let n = named.get(policy)
+  if (!n) {
+    const tools = new Set<string>()
+    const ops = new Set<string>()
+    for (const m of [...policy.rules.map((r) => r.match), ...policy.riskRules.map((r) => r.when)]) {
+      const { tool, op, operation } = m as Record<string, unknown>
+      if (typeof tool === 'string' && tool !== '*') tools.add(tool)
+      for (const o of [op, operation]) if (typeof o === 'string' && o !== '*') ops.add(o)
+    }
+    n = { tools, ops }
+    named.set(policy, n)
+  }
+  return n
+}
+
+/**
+ * Label values taken from requests are bounded by the policy in force (tools and operations it names; every other
+ * name is "other"), so an agent cannot create metric series at will: each new label set is memory kept for the
+ * process's life, in the gateway and in every Prometheus that scrapes it.
+ */
+export function policyLabels(source: PolicySource): LabelNames {
+  return {
+    tool: (name) => (namesOf(source.current().policy).tools.has(name) ? name : OTHER_LABEL),
+    operation: (name) => (namesOf(source.current().policy).ops.has(name) ? name : OTHER_LABEL),
   }
 }

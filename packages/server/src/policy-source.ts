@@ -22,6 +22,8 @@ export interface ReloadResult {
 
 export interface PolicySource {
   current(): PolicySnapshot
+  /** The files as they are now: whether the policy file exists, and why a reload failed (null when none did). */
+  status?(): { exists: boolean; reloadError: string | null }
   /** Re-read from disk; on failure the previous snapshot stays in force. */
   reload?(): Promise<ReloadResult>
 }

@@ -10,7 +10,7 @@ import { checkSubmit } from './validate.js'
 
 export function gateDecideOp(service: ActionsService, p: Principal, text: string): GateDecision {
   requirePermission(p, 'decide')
-  return service.decideRequest(checkSubmit(jsonOfText(text)), '/v1/gate/decide')
+  return service.decideRequest(p, checkSubmit(jsonOfText(text)), '/v1/gate/decide')
 }
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key'

@@ -18,7 +18,7 @@ beforeAll(async () => {
     JSON.stringify({
       version: 1,
       tokens: [
-        { name: 'bot', role: 'agent', sha256: hashToken('tok-bot') },
+        { name: 'bot', role: 'agent', sha256: hashToken('tok-bot'), agent_id: 'a' },
         { name: 'root', role: 'admin', sha256: hashToken('tok-root') },
       ],
     }),

@@ -17,7 +17,7 @@ beforeAll(async () => {
     JSON.stringify({
       version: 1,
       tokens: [
-        { name: 'bot', role: 'agent', sha256: hashToken(TOKENS.agent) },
+        { name: 'bot', role: 'agent', sha256: hashToken(TOKENS.agent), agent_id: 'x' },
         { name: 'bot2', role: 'agent', sha256: hashToken(TOKENS.agent2) },
         { name: 'alice', role: 'approver', sha256: hashToken(TOKENS.approver) },
         { name: 'audrey', role: 'auditor', sha256: hashToken(TOKENS.auditor) },

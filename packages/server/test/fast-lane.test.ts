@@ -10,6 +10,7 @@ beforeAll(async () => {
   const started = await startTokenGateway('faramesh-fast-', [
     { name: 'bot', role: 'agent', token: 'agent-tok' },
     { name: 'alice', role: 'approver', token: 'approver-tok' },
+    { name: 'root', role: 'admin', token: 'admin-tok' },
   ])
   gw = started.gw
   stop = started.close
@@ -72,7 +73,7 @@ describe('fast lane', () => {
       Array.from({ length: 40 }, async (_, i) => {
         const r = await fetch(`${gw.url}/v1/gate/decide`, {
           method: 'POST',
-          headers: { authorization: 'Bearer agent-tok', 'content-type': 'application/json' },
+          headers: { authorization: 'Bearer admin-tok', 'content-type': 'application/json' },
           body: JSON.stringify({ agent_id: `a${i}`, tool: i % 2 ? 'http' : 'shell', operation: i % 2 ? 'get' : 'run', params: { cmd: 'rm -rf /' } }),
         })
         return { i, status: r.status, body: (await r.json()) as { agent_id: string; decision: string } }
@@ -85,7 +86,7 @@ describe('fast lane', () => {
     // Three requests written in one packet on one connection (HTTP/1.1 pipelining): three answers, in order, the
     // middle one an error, all on the same socket.
     const req = (agent: string, body = JSON.stringify({ agent_id: agent, tool: 'http', operation: 'get' })) =>
-      `POST /v1/gate/decide HTTP/1.1\r\nhost: x\r\nauthorization: Bearer agent-tok\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+      `POST /v1/gate/decide HTTP/1.1\r\nhost: x\r\nauthorization: Bearer admin-tok\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
     const raw = await rawExchange(gw.port, req('p1') + req('p2', '{"tool":') + req('p3'), 3)
     const answers = raw.split('HTTP/1.1 ').slice(1)
     expect(answers.map((a) => a.slice(0, 3))).toEqual(['200', '422', '200'])

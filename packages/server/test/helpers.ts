@@ -107,8 +107,8 @@ export async function eventually<T>(fn: () => Promise<T | null | undefined | fal
 }
 
 /** One sample of a metric from a running gateway's /metrics, read with a real Prometheus text parser (0 if absent). */
-export async function metricValue(baseUrl: string, name: string, labels: Record<string, string>): Promise<number> {
-  const families = parsePrometheus(await (await fetch(`${baseUrl}/metrics`)).text())
+export async function metricValue(baseUrl: string, name: string, labels: Record<string, string>, token?: string): Promise<number> {
+  const families = parsePrometheus(await (await fetch(`${baseUrl}/metrics`, token ? { headers: { authorization: `Bearer ${token}` } } : {})).text())
   const family = families.find((f) => f.name === name)
   const sample = family?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v))
   return sample ? Number(sample.value) : 0
@@ -117,12 +117,12 @@ export async function metricValue(baseUrl: string, name: string, labels: Record<
 /** A real gateway over HTTP (startGateway on port 0) in a temp dir with POLICY and a scoped tokens file. */
 export async function startTokenGateway(
   prefix: string,
-  tokens: Array<{ name: string; role: string; token: string }>,
+  tokens: Array<{ name: string; role: string; token: string; agent?: string }>,
 ): Promise<{ gw: GatewayHandle; dir: string; close: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), prefix))
   mkdirSync(join(dir, 'policies'))
   writeFileSync(join(dir, 'policies', 'default.yaml'), POLICY)
-  const entries = tokens.map((t) => ({ name: t.name, role: t.role, sha256: hashToken(t.token) }))
+  const entries = tokens.map((t) => ({ name: t.name, role: t.role, sha256: hashToken(t.token), ...(t.agent ? { agent_id: t.agent } : {}) }))
   writeFileSync(join(dir, 'tokens.json'), JSON.stringify({ version: 1, tokens: entries }))
   const gw = await startGateway(loadConfig({ FARAMESH_PORT: '0', FARAMESH_TOKENS_FILE: 'tokens.json' }, dir), {
     logger: silentLogger,

@@ -9,8 +9,8 @@ let gw: GatewayHandle
 let stop: () => Promise<void>
 beforeAll(async () => {
   const started = await startTokenGateway('faramesh-idem-', [
-    { name: 'bot', role: 'agent', token: 'agent-tok' },
-    { name: 'bot2', role: 'agent', token: 'agent2-tok' },
+    { name: 'bot', role: 'agent', token: 'agent-tok', agent: 'a1' },
+    { name: 'bot2', role: 'agent', token: 'agent2-tok', agent: 'a1' },
     { name: 'alice', role: 'approver', token: 'approver-tok' },
   ])
   gw = started.gw

@@ -45,7 +45,7 @@ fails keeps the previous policy.`
       policy: config.policyPath,
       store: config.dbBackend === 'sqlite' ? config.sqlitePath : 'postgres',
       hot_reload: config.hotReload,
-      auth: Boolean(config.token || config.tokensFile),
+      auth: handle.app.auth.enabled,
     }
     if (this.jsonMode) {
       this.log(jsonLine(info))

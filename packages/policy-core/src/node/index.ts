@@ -2,3 +2,5 @@
 export { loadPolicyFile, loadProfileFile, readText } from './load.js'
 export { watchPolicyFile } from './watch.js'
 export type { WatchOptions, PolicyWatcher } from './watch.js'
+export { openWatchedFile } from './watch-file.js'
+export type { ReloadOutcome, WatchedFile, WatchedFileOptions } from './watch-file.js'

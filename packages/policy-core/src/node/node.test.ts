@@ -7,6 +7,7 @@ import { evaluate } from '../evaluate.js'
 import type { Policy } from '../policy.js'
 import { loadPolicyFile, loadProfileFile } from './load.js'
 import { watchPolicyFile } from './watch.js'
+import { openWatchedFile } from './watch-file.js'
 
 const ALLOW = 'rules:\n  - match: {tool: http}\n    allow: true\n'
 const DENY = 'rules:\n  - match: {tool: http}\n    deny: true\n'
@@ -103,9 +104,95 @@ describe('watchPolicyFile', () => {
     }
   })
 
+  it('takes the file again when it comes back after a deletion, even with the same bytes', async () => {
+    const file = join(dir, 'p.yaml')
+    writeFileSync(file, DENY)
+    const reloads: Policy[] = []
+    const errors: PolicyError[] = []
+    const w = watchPolicyFile(file, { onReload: (p) => reloads.push(p), onError: (e) => errors.push(e), debounceMs: 20 })
+    try {
+      rmSync(file)
+      await waitFor(() => errors[0])
+      expect(errors[0]).toMatchObject({ code: 'FILE_NOT_FOUND' })
+      expect(evaluate(w.current(), http).decision).toBe('deny')
+      writeFileSync(file, DENY) // the very bytes it had
+      await waitFor(() => reloads[0])
+      expect(evaluate(w.current(), http).decision).toBe('deny')
+      expect(w.reload()).toBe(false) // and now it is unchanged again
+      expect(errors).toHaveLength(1)
+    } finally {
+      w.close()
+    }
+  })
+
   it('refuses to start on an invalid policy', () => {
     const file = join(dir, 'p.yaml')
     writeFileSync(file, 'rules: {}\n')
     expect(() => watchPolicyFile(file)).toThrow(PolicyError)
+  })
+})
+
+describe('openWatchedFile', () => {
+  const parse = (text: string): number => {
+    const n = Number(text)
+    if (!Number.isInteger(n)) throw new Error(`not an integer: ${text}`)
+    return n
+  }
+
+  it('keeps the last value through a bad edit and a deletion, reporting each distinct failure once', () => {
+    const file = join(dir, 'n.txt')
+    writeFileSync(file, '1')
+    const errors: string[] = []
+    const values: number[] = []
+    const f = openWatchedFile(file, { parse, onError: (e) => errors.push(e.message), onChange: (v) => values.push(v) })
+    expect(f.reload()).toBe('unchanged')
+    writeFileSync(file, 'x')
+    expect(f.reload()).toBe('failed')
+    expect(f.reload()).toBe('failed')
+    rmSync(file)
+    expect(f.reload()).toBe('failed')
+    expect(f.reload()).toBe('failed')
+    expect(errors).toEqual(['not an integer: x', `File not found: ${file}`])
+    expect(f.current()).toBe(1)
+    expect(f.failure()?.message).toBe(`File not found: ${file}`)
+    writeFileSync(file, '1')
+    expect(f.reload()).toBe('changed')
+    expect(f.failure()).toBeNull()
+    expect(values).toEqual([1])
+  })
+
+  it('may start without the file when whenMissing is given, and takes it when it appears', () => {
+    const file = join(dir, 'later.txt')
+    const f = openWatchedFile(file, { parse, whenMissing: () => 0 })
+    expect(f.current()).toBe(0)
+    expect(f.fromFile()).toBe(false)
+    expect(f.reload()).toBe('unchanged')
+    expect(f.failure()).toBeNull()
+    writeFileSync(file, '7')
+    expect(f.reload()).toBe('changed')
+    expect(f.fromFile()).toBe(true)
+    rmSync(file)
+    // Once loaded, its disappearance is a failure, not a return to the missing value.
+    expect(f.reload()).toBe('failed')
+    expect(f.current()).toBe(7)
+  })
+
+  it('throws when the first load fails, also for a missing file without whenMissing', () => {
+    writeFileSync(join(dir, 'bad.txt'), 'x')
+    expect(() => openWatchedFile(join(dir, 'bad.txt'), { parse })).toThrow('not an integer')
+    expect(() => openWatchedFile(join(dir, 'none.txt'), { parse })).toThrow(expect.objectContaining({ code: 'FILE_NOT_FOUND' }))
+  })
+
+  it('notices a change by polling when no file event arrives', async () => {
+    const file = join(dir, 'polled.txt')
+    writeFileSync(file, '1')
+    const f = openWatchedFile(file, { parse, pollMs: 30, debounceMs: 60_000 })
+    f.watch()
+    try {
+      writeFileSync(file, '22')
+      await waitFor(() => (f.current() === 22 ? true : undefined))
+    } finally {
+      f.close()
+    }
   })
 })

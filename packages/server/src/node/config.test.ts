@@ -57,11 +57,8 @@ describe('loadConfig', () => {
 
   it('uses data/tokens.json (where `faramesh token create` writes) when FARAMESH_TOKENS_FILE is unset', () => {
     const dir = tmp()
-    expect(loadConfig({}, dir).tokensFile).toBeNull()
-    mkdirSync(join(dir, 'data'))
-    writeFileSync(join(dir, 'data', 'tokens.json'), '{"version":1,"tokens":[]}')
-    expect(loadConfig({}, dir).tokensFile).toBe(join(dir, 'data', 'tokens.json'))
-    expect(loadConfig({ FARAMESH_TOKENS_FILE: 'other.json' }, dir).tokensFile).toBe(join(dir, 'other.json'))
+    expect(loadConfig({}, dir)).toMatchObject({ tokensFile: join(dir, 'data', 'tokens.json'), tokensFileRequired: false })
+    expect(loadConfig({ FARAMESH_TOKENS_FILE: 'other.json' }, dir)).toMatchObject({ tokensFile: join(dir, 'other.json'), tokensFileRequired: true })
   })
 
   it('FARAMESH_EXECUTORS=none disables every executor', () => {

@@ -11,7 +11,10 @@ export interface GatewayConfig {
   host: string
   port: number
   token: string | null
-  tokensFile: string | null
+  /** The scoped-tokens file the gateway follows: FARAMESH_TOKENS_FILE, else data/tokens.json (which may appear later). */
+  tokensFile: string
+  /** Named by FARAMESH_TOKENS_FILE: auth is on even while the file is missing. */
+  tokensFileRequired: boolean
   allowUnauthenticated: boolean
   enableCors: boolean
   corsOrigins: string[]
@@ -33,6 +36,8 @@ export interface GatewayConfig {
   uiDir: string | null
   logLevel: LogLevel
   sseHeartbeatMs: number
+  /** FARAMESH_BODY_TIMEOUT: a request (headers and body) not received whole within this is answered 408 and closed. */
+  bodyTimeoutMs: number
   /** Directory relative paths were resolved against. */
   baseDir: string
 }
@@ -123,8 +128,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e('FARAMESH_HOST') ?? e('FARA_API_HOST') ?? '127.0.0.1',
     port: e('FARAMESH_PORT') !== undefined ? int(e('FARAMESH_PORT'), 'FARAMESH_PORT', 8000, 0, 65535) : int(e('FARA_API_PORT'), 'FARA_API_PORT', 8000, 0, 65535),
     token: e('FARAMESH_TOKEN') ?? e('FARA_AUTH_TOKEN') ?? null,
-    // `faramesh token create` writes data/tokens.json by default: honour it when present.
-    tokensFile: e('FARAMESH_TOKENS_FILE') ? at(e('FARAMESH_TOKENS_FILE')!) : existsSync(at('data/tokens.json')) ? at('data/tokens.json') : null,
+    // `faramesh token create` writes data/tokens.json by default: the gateway follows it, present or not yet.
+    tokensFile: at(e('FARAMESH_TOKENS_FILE') ?? 'data/tokens.json'),
+    tokensFileRequired: e('FARAMESH_TOKENS_FILE') !== undefined,
     allowUnauthenticated: flag(e('FARAMESH_ALLOW_UNAUTHENTICATED'), 'FARAMESH_ALLOW_UNAUTHENTICATED', false),
     enableCors: flag(e('FARAMESH_ENABLE_CORS'), 'FARAMESH_ENABLE_CORS', true),
     corsOrigins: (e('FARAMESH_CORS_ORIGINS') ?? '*').split(',').map((s) => s.trim()).filter(Boolean),
@@ -143,6 +149,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     executors: executors.includes('none') ? [] : executors,
     uiDir,
     logLevel: level as LogLevel,
+    bodyTimeoutMs: parseDuration(e('FARAMESH_BODY_TIMEOUT'), 'FARAMESH_BODY_TIMEOUT', 30_000),
     sseHeartbeatMs: int(e('FARAMESH_SSE_HEARTBEAT_MS'), 'FARAMESH_SSE_HEARTBEAT_MS', 15_000, 100, 3_600_000),
     baseDir,
   }
@@ -153,7 +160,7 @@ export const isLoopback = (host: string): boolean => LOOPBACK.has(host) || /^127
 
 /** No credentials on a reachable address is an open gateway: refuse unless explicitly allowed. */
 export function assertSafeBinding(c: GatewayConfig): void {
-  if (isLoopback(c.host) || c.token || c.tokensFile || c.allowUnauthenticated) return
+  if (isLoopback(c.host) || c.token || c.tokensFileRequired || existsSync(c.tokensFile) || c.allowUnauthenticated) return
   throw new ApiError(
     'CONFIG_INVALID',
     `Refusing to listen on ${c.host} without authentication: set FARAMESH_TOKEN (or FARAMESH_TOKENS_FILE), ` +

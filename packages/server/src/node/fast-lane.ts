@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { GatewayApp } from '../app.js'
 import { bearerToken } from '../auth.js'
 import { decodeUtf8, MAX_BODY_BYTES } from '../body.js'
-import { clientClosed } from '../errors.js'
+import { clientClosed, requestTimedOut, requestTimeout } from '../errors.js'
 import { errorPayload } from '../on-error.js'
 import { gateDecideOp, submitOp } from '../submit-ops.js'
 
@@ -75,8 +75,12 @@ export function createFastLane(app: GatewayApp): (req: IncomingMessage, res: Ser
     const len = Number(req.headers['content-length'])
     if (!(len >= 0 && len <= MAX_BODY_BYTES) || req.headers['transfer-encoding']) return false
     const chunks: Buffer[] = []
-    // A client that hangs up mid-body: nothing to answer, but counted like the app counts it (499).
-    req.on('error', () => app.metrics.countRequest('POST', path, errorPayload(clientClosed(), app.logger, app.metrics, path).status))
+    // A client that hangs up mid-body, or whose body did not arrive in time (client-error.ts answered 408): nothing
+    // more to answer, but counted like the app counts it.
+    req.on('error', () => {
+      const err = requestTimedOut(req.socket) ? requestTimeout() : clientClosed()
+      app.metrics.countRequest('POST', path, errorPayload(err, app.logger, app.metrics, path).status)
+    })
     req.on('data', (b: Buffer) => chunks.push(b))
     req.on('end', () => void handle(path, req, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), res))
     return true

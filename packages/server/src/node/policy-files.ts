@@ -1,8 +1,10 @@
-// Policy and profile from disk, as a PolicySource that can reload: a failed reload keeps the previous snapshot,
-// is logged with file/line/reason, and counted in faramesh_policy_reloads_total{result="failure"}.
+// Policy and profile from disk, as a PolicySource that can reload. Both files are watched files
+// (@faramesh/policy-core/node openWatchedFile): a deleted, unreadable or invalid file is a failed reload that keeps
+// the previous snapshot, is logged with file/line/reason, counted in faramesh_policy_reloads_total{result="failure"}
+// and shown in /v1/policy/info; the file is taken again when it is valid again, even with the same bytes.
 import { existsSync } from 'node:fs'
-import { parsePolicy, PolicyError, type Profile } from '@faramesh/policy-core'
-import { loadPolicyFile, loadProfileFile, watchPolicyFile } from '@faramesh/policy-core/node'
+import { parsePolicy, parseProfile, PolicyError, type Policy, type Profile } from '@faramesh/policy-core'
+import { openWatchedFile, type WatchedFile } from '@faramesh/policy-core/node'
 import { ApiError } from '../errors.js'
 import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics.js'
@@ -13,6 +15,8 @@ export interface FilePolicyOptions {
   policyPath: string
   profilePath: string | null
   policyVersion: string | null
+  /** FARAMESH_HOT_RELOAD: the policy file must exist at start (it is what the gateway will follow). */
+  hotReload?: boolean
   logger: Logger
   metrics: Metrics
 }
@@ -26,76 +30,101 @@ export function describePolicyError(err: unknown, file: string): string {
   return `${file}: ${err instanceof Error ? err.message : String(err)}`
 }
 
-async function loadProfile(path: string | null): Promise<{ profile: Profile | null; profileError: string | null }> {
-  if (!path) return { profile: null, profileError: null }
-  if (!existsSync(path)) return { profile: null, profileError: `profile file not found: ${path}` }
-  try {
-    return { profile: loadProfileFile(path).profile, profileError: null }
-  } catch (err) {
-    return { profile: null, profileError: describePolicyError(err, path) }
-  }
-}
-
-async function readSnapshot(o: FilePolicyOptions): Promise<PolicySnapshot> {
-  const exists = existsSync(o.policyPath)
-  const policy = exists ? loadPolicyFile(o.policyPath).policy : parsePolicy('rules: []\n', { source: o.policyFile })
-  return {
-    policy,
-    ...(await loadProfile(o.profilePath)),
-    policyVersion: o.policyVersion,
-    policyFile: o.policyFile,
-    policyPath: o.policyPath,
-    exists,
-    loadedAt: new Date().toISOString(),
-  }
+interface ProfileState {
+  profile: Profile | null
+  profileError: string | null
 }
 
 export interface FilePolicySource extends PolicySource {
   reload(): Promise<ReloadResult>
-  /** Start watching the file (FARAMESH_HOT_RELOAD). */
+  /** Start watching both files (FARAMESH_HOT_RELOAD). */
   watch(): void
   close(): void
 }
 
-/** Load once; an invalid policy at startup is an ApiError POLICY_INVALID whose message lists every problem. */
+/**
+ * Load once. An invalid policy at startup is an ApiError POLICY_INVALID whose message lists every problem; a missing
+ * one denies everything (and is an error too when hot reload is on). A profile that cannot be loaded at startup
+ * halts every request with PROFILE_LOAD_ERROR until it can.
+ */
 export async function openFilePolicySource(o: FilePolicyOptions): Promise<FilePolicySource> {
-  let snap: PolicySnapshot
-  try {
-    snap = await readSnapshot(o)
-  } catch (err) {
-    throw new ApiError('POLICY_INVALID', `Invalid policy file:\n${describePolicyError(err, o.policyPath)}`, { where: o.policyPath, cause: err })
+  const denyAll = (): Policy => parsePolicy('rules: []\n', { source: o.policyFile })
+  const failed = (file: string) => (err: Error) => {
+    const error = describePolicyError(err, file)
+    o.metrics.policyReloads.inc({ result: 'failure' })
+    o.logger.error('policy reload failed, previous policy kept', { error })
   }
+  const changed = (): void => {
+    snap = build()
+    o.metrics.policyReloads.inc({ result: 'success' })
+    o.logger.info('policy reloaded', { policy_hash: snap.policy.hash, profile_hash: snap.profile?.hash ?? null })
+  }
+
+  let policyFile: WatchedFile<Policy>
+  try {
+    policyFile = openWatchedFile(o.policyPath, {
+      parse: (text) => parsePolicy(text, { source: o.policyPath }),
+      ...(o.hotReload ? {} : { whenMissing: denyAll }),
+      onChange: changed,
+      onError: failed(o.policyPath),
+    })
+  } catch (err) {
+    const missing = err instanceof PolicyError && err.code === 'FILE_NOT_FOUND'
+    const why = missing ? `${o.policyPath}: file not found (FARAMESH_HOT_RELOAD=1 follows this file, so it must exist)` : describePolicyError(err, o.policyPath)
+    throw new ApiError('POLICY_INVALID', `Invalid policy file:\n${why}`, { where: o.policyPath, cause: err })
+  }
+
+  const profilePath = o.profilePath
+  const profileFile: WatchedFile<ProfileState> | null = profilePath
+    ? openWatchedFile<ProfileState>(profilePath, {
+        parse: (text) => ({ profile: parseProfile(text, { source: profilePath }), profileError: null }),
+        // Nothing valid to keep yet: every request halts until the profile loads.
+        fallback: (err) => ({
+          profile: null,
+          profileError: err instanceof PolicyError && err.code === 'FILE_NOT_FOUND' ? `profile file not found: ${profilePath}` : describePolicyError(err, profilePath),
+        }),
+        onChange: changed,
+        onError: failed(profilePath),
+      })
+    : null
+
+  const build = (): PolicySnapshot => ({
+    policy: policyFile.current(),
+    ...(profileFile?.current() ?? { profile: null, profileError: null }),
+    policyVersion: o.policyVersion,
+    policyFile: o.policyFile,
+    policyPath: o.policyPath,
+    exists: policyFile.fromFile(),
+    loadedAt: new Date().toISOString(),
+  })
+  let snap = build()
+
   if (!snap.exists) o.logger.warn('policy file not found: every request is denied', { policy_path: o.policyPath })
   if (snap.profileError) o.logger.error('profile could not be loaded: every request halts', { error: snap.profileError })
-  let watcher: { close(): void } | null = null
+
+  /** Why a file as it is on disk now is not what is in force, if it is not. */
+  const reloadError = (): string | null => {
+    const p = policyFile.failure()
+    const f = profileFile?.failure()
+    return p ? describePolicyError(p, o.policyPath) : f && profilePath ? describePolicyError(f, profilePath) : null
+  }
 
   const source: FilePolicySource = {
     current: () => snap,
+    status: () => ({ exists: existsSync(o.policyPath), reloadError: reloadError() }),
     async reload() {
-      try {
-        snap = await readSnapshot(o)
-        o.metrics.policyReloads.inc({ result: 'success' })
-        o.logger.info('policy reloaded', { policy_hash: snap.policy.hash })
-        return { ok: true, snapshot: snap }
-      } catch (err) {
-        const error = describePolicyError(err, o.policyPath)
-        o.metrics.policyReloads.inc({ result: 'failure' })
-        o.logger.error('policy reload failed, previous policy kept', { error })
-        return { ok: false, error, snapshot: snap }
-      }
+      policyFile.reload()
+      profileFile?.reload()
+      const error = reloadError()
+      return error ? { ok: false, error, snapshot: snap } : { ok: true, snapshot: snap }
     },
     watch() {
-      if (watcher) return
-      // The watcher tells us the file changed; reload() re-reads policy and profile together and does the
-      // keep-last-valid bookkeeping in one place.
-      watcher = watchPolicyFile(o.policyPath, {
-        onReload: () => void source.reload(),
-        onError: () => void source.reload(),
-      })
+      policyFile.watch()
+      profileFile?.watch()
     },
     close() {
-      watcher?.close()
-      watcher = null
+      policyFile.close()
+      profileFile?.close()
     },
   }
   return source

@@ -15,6 +15,7 @@ import { assertSafeBinding, type GatewayConfig } from './config.js'
 import { seedDemo } from './demo-seed.js'
 import { createFastLane } from './fast-lane.js'
 import { openFilePolicySource } from './policy-files.js'
+import { openTokensSource, type WatchedTokenSource } from './tokens-source.js'
 import { serveUi } from './static-ui.js'
 
 export interface GatewayHandle {
@@ -59,10 +60,16 @@ async function openLedger(c: GatewayConfig, logger: Logger): Promise<Ledger> {
 function listen(app: GatewayApp, c: GatewayConfig): Promise<{ server: Server; port: number }> {
   const toApp = getRequestListener(app.fetch)
   const fast = createFastLane(app)
-  const server = createServer((req, res) => {
-    if (!fast(req, res)) void toApp(req, res)
-  })
-  server.on('clientError', (err: Error, socket: Socket) => answerClientError(err, socket, app.metrics))
+  // requestTimeout bounds how long a request may take to arrive (node's default, five minutes, let slow uploads hold
+  // their buffers that long); node checks it every connectionsCheckingInterval and reports it as a clientError.
+  const timeout = c.bodyTimeoutMs
+  const server = createServer(
+    { requestTimeout: timeout, headersTimeout: Math.min(60_000, timeout), connectionsCheckingInterval: Math.min(1000, Math.max(50, timeout / 10)) },
+    (req, res) => {
+      if (!fast(req, res)) void toApp(req, res)
+    },
+  )
+  server.on('clientError', (err: Error, socket: Socket) => answerClientError(err, socket, app.metrics, { bodyTimeoutMs: timeout }))
   return new Promise((resolve, reject) => {
     server.once('error', reject)
     server.listen(c.port, c.host, () => resolve({ server, port: (server.address() as AddressInfo).port }))
@@ -73,9 +80,27 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
   assertSafeBinding(config)
   const logger = opts.logger ?? createLogger({ level: config.logLevel })
   const metrics = createMetrics()
+  // Both files are checked before anything else opens or listens: a bad one stops the start with its error.
   const policy = await openFilePolicySource({ ...config, logger, metrics })
-  const auth = createAuthenticator({ legacyToken: config.token, tokensFile: config.tokensFile })
-  const ledger = opts.ledger ?? (await openLedger(config, logger))
+  let tokens: WatchedTokenSource
+  try {
+    tokens = openTokensSource({ path: config.tokensFile, required: config.tokensFileRequired, logger, metrics })
+  } catch (err) {
+    policy.close()
+    throw err
+  }
+  const auth = createAuthenticator({ legacyToken: config.token, tokens })
+  const closeFiles = (): void => {
+    policy.close()
+    tokens.close()
+  }
+  let ledger: Ledger
+  try {
+    ledger = opts.ledger ?? (await openLedger(config, logger))
+  } catch (err) {
+    closeFiles()
+    throw err
+  }
   const app = createApp({
     ledger,
     policy,
@@ -109,7 +134,7 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
   } catch (err) {
     await app.close()
     if (!opts.ledger) await ledger.close()
-    policy.close()
+    closeFiles()
     throw err
   }
   if (config.hotReload) policy.watch()
@@ -143,7 +168,7 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
         clearInterval(idle)
         clearTimeout(force)
         await app.close()
-        policy.close()
+        closeFiles()
         if (!opts.ledger) await ledger.close()
         logger.info('faramesh gateway stopped')
       })()

@@ -17,7 +17,7 @@ export function gateRoutes(app: Hono<GatewayEnv>, d: RouteDeps): void {
   app.post('/playground/eval', async (c) => {
     requirePermission(c.get('principal'), 'read')
     const body = checkSubmit(await readJsonBody(c))
-    const r = d.service.decideRequest(body, '/playground/eval')
+    const r = d.service.decideRequest(c.get('principal'), body, '/playground/eval')
     return c.json({
       status: STATUS[r.decision],
       decision: r.decision,

@@ -53,15 +53,19 @@ export function systemRoutes(app: Hono<GatewayEnv>, d: RouteDeps): void {
     const s = d.policy.current()
     // policy_version exactly as decisions report it (override or sha256:<12 hex>).
     const probe = decide(s, { agent_id: '-', tool: '-', operation: '-' })
+    const files = d.policy.status?.() ?? { exists: s.exists, reloadError: null }
     return c.json({
       policy_file: s.policyFile,
       policy_path: s.policyPath,
-      exists: s.exists,
+      exists: files.exists,
       policy_version: probe.policy_version,
       policy_hash: probe.policy_hash,
       profile_id: probe.profile_id,
       profile_hash: probe.profile_hash,
       loaded_at: s.loadedAt,
+      // Set while the file on disk is missing, unreadable or invalid: the policy above (the last valid one) is in force.
+      reload_error: files.reloadError,
+      profile_error: s.profileError,
     })
   })
 

@@ -22,11 +22,12 @@ export class TokenList extends BaseCommand<typeof TokenList> {
       rows.length === 0
         ? `No tokens in ${path}. Create one with: faramesh token create --role approver --name alice`
         : renderTable(
-            ['Name', 'Role', 'Status', 'Created', 'Expires', 'sha256'],
+            ['Name', 'Role', 'Status', 'Agent', 'Created', 'Expires', 'sha256'],
             rows.map((t) => [
               t.name,
               t.role,
               paint(t.status === 'active' ? 'green' : 'red', t.status),
+              t.role === 'agent' ? (t.agent_id ?? t.name) : '',
               formatTime(t.created_at),
               formatTime(t.expires_at),
               `${t.sha256.slice(0, 12)}…`,
