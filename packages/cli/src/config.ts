@@ -76,9 +76,12 @@ export function policyPath(env: Record<string, string | undefined>, cwd = proces
   return resolve(cwd, pick(env, 'FARA_POLICY_FILE') ?? 'policies/default.yaml')
 }
 
-/** The profile the gateway would load: FARA_PROFILE_FILE, else profiles/default.yaml when it exists, else none. */
+/**
+ * The profile the gateway would load: FARAMESH_PROFILE_FILE (the original's name; alias FARA_PROFILE_FILE), else
+ * profiles/default.yaml when it exists, else none.
+ */
 export function profilePath(env: Record<string, string | undefined>, cwd = process.cwd()): string | null {
-  const configured = pick(env, 'FARA_PROFILE_FILE')
+  const configured = pick(env, 'FARAMESH_PROFILE_FILE', 'FARA_PROFILE_FILE')
   if (configured) return resolve(cwd, configured)
   const fallback = resolve(cwd, 'profiles/default.yaml')
   return existsSync(fallback) ? fallback : null

@@ -1,5 +1,6 @@
 // policy simulate and replay-decision --db on a database written by a gateway with an execution profile: the
-// profile the gateway used (--profile, FARA_PROFILE_FILE, profiles/default.yaml) must be used again.
+// profile the gateway used (--profile, FARAMESH_PROFILE_FILE or FARA_PROFILE_FILE, profiles/default.yaml) must be used
+// again.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Action } from '@faramesh/policy-core'
@@ -7,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cli, json, startTestGateway, tempDir, type TestGateway } from './helpers.js'
 
 describe('on a database written by a gateway with an execution profile', () => {
-  const PROFILE = 'id: sim-profile\nversion: 1\nallowed_tools: [http, shell]\nrules:\n  - when: {tool: shell, pattern: "sudo "}\n    outcome: HALT\n    reason: No sudo in this profile\n'
+  const PROFILE = 'id: sim-profile\nversion: 1\nallowed_tools: [http, shell]\nrules:\n  - name: No sudo in this profile\n    when: {tool: shell}\n    pattern: "sudo "\n    outcome: HALT\n'
   let gw: TestGateway
   let profileFile: string
   let sudo: Action
@@ -15,7 +16,7 @@ describe('on a database written by a gateway with an execution profile', () => {
   beforeAll(async () => {
     profileFile = join(tempDir(), 'profile.yaml')
     writeFileSync(profileFile, PROFILE)
-    gw = await startTestGateway({ env: { FARA_PROFILE_FILE: profileFile } })
+    gw = await startTestGateway({ env: { FARAMESH_PROFILE_FILE: profileFile } })
     sudo = await gw.submit({ tool: 'shell', operation: 'run', params: { cmd: 'sudo ls' } })
     await gw.submit({ tool: 'stripe', operation: 'refund', params: { amount: 50 } })
     await gw.submit({ tool: 'http', operation: 'get', params: { url: 'https://example.com' } })
@@ -36,12 +37,14 @@ describe('on a database written by a gateway with an execution profile', () => {
     expect(r.stdout).toContain('rules[2] "Shell commands require approval" — 1 change (deny → require_approval ×1)')
   })
 
-  it('policy simulate decides under --profile, FARA_PROFILE_FILE or profiles/default.yaml like the gateway', async () => {
+  it('policy simulate decides under --profile, FARAMESH_PROFILE_FILE (alias FARA_PROFILE_FILE) or profiles/default.yaml like the gateway', async () => {
     const flag = json<Sim>(await cli(['policy', 'simulate', gw.policyPath, '--db', gw.dbPath, '--profile', profileFile, '--json', '--fail-on-change'], { cwd: tempDir() }))
     expect(flag).toMatchObject({ changed: 0, risk_changed: 0, profile_mismatches: 0 })
     expect(flag.profile_hash).toMatch(/^[0-9a-f]{64}$/)
-    const env = json<Sim>(await cli(['policy', 'simulate', gw.policyPath, '--db', gw.dbPath, '--json'], { cwd: tempDir(), env: { FARA_PROFILE_FILE: profileFile } }))
-    expect(env).toMatchObject({ changed: 0, profile_mismatches: 0, profile_hash: flag.profile_hash })
+    for (const name of ['FARAMESH_PROFILE_FILE', 'FARA_PROFILE_FILE']) {
+      const env = json<Sim>(await cli(['policy', 'simulate', gw.policyPath, '--db', gw.dbPath, '--json'], { cwd: tempDir(), env: { [name]: profileFile } }))
+      expect(env, name).toMatchObject({ changed: 0, profile_mismatches: 0, profile_hash: flag.profile_hash })
+    }
     const project = tempDir()
     mkdirSync(join(project, 'profiles'))
     writeFileSync(join(project, 'profiles', 'default.yaml'), PROFILE)

@@ -4,7 +4,7 @@ import { canonicalJson } from './canonical.js'
 import { LedgerError } from './errors.js'
 import { GroupCommit } from './group-commit.js'
 import { eventLine, toChainEvent } from './hash-chain.js'
-import { publicKeyRing, signCheckpoint, type SigningKey } from './signing.js'
+import { deriveSecret, publicKeyRing, signCheckpoint, type SigningKey } from './signing.js'
 import type { LedgerStore } from './store.js'
 import type { ActionRecord, ChainEvent, CreatedAction, Ledger, LedgerOptions, NewEvent, StagedAction, VerifyResult } from './types.js'
 import { ChainFeed } from './chain-feed.js'
@@ -169,6 +169,7 @@ export async function buildLedger(store: LedgerStore, key: SigningKey, options: 
       return checkpoint()
     },
     publicKey: () => ({ key_id: key.key_id, public_key_pem: key.public_key_pem }),
+    deriveSecret: (purpose: string) => deriveSecret(key, purpose),
     exportNdjson,
     subscribe(listener: (event: ChainEvent) => void) {
       alive()

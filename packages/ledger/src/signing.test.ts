@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { generateSigningKeyPem, loadOrCreateKeyFile, resolveSigningKey } from './signing.js'
+import { deriveSecret, generateSigningKeyPem, loadOrCreateKeyFile, resolveSigningKey, signingKeyFromPem } from './signing.js'
 
 let dir: string
 beforeEach(() => {
@@ -57,5 +57,25 @@ describe('signing key file', () => {
     expect(() => loadOrCreateKeyFile('/proc/self/faramesh-key.pem')).toThrow(
       expect.objectContaining({ code: 'SIGNING_KEY', message: expect.stringContaining('cannot write signing key /proc/self/faramesh-key.pem') as string }),
     )
+  })
+})
+
+describe('secrets derived from the signing key', () => {
+  it('are the same for every holder of the key, across reloads, and independent per purpose and per key', () => {
+    const path = join(dir, 'key.pem')
+    const a = deriveSecret(loadOrCreateKeyFile(path), 'approval-tokens')
+    // Another process (or a restart) reading the same key file derives the same secret.
+    const b = deriveSecret(signingKeyFromPem(readFileSync(path, 'utf8')), 'approval-tokens')
+    expect(a).toHaveLength(32)
+    expect(b.equals(a)).toBe(true)
+    expect(deriveSecret(loadOrCreateKeyFile(path), 'other').equals(a)).toBe(false)
+    expect(deriveSecret(signingKeyFromPem(generateSigningKeyPem()), 'approval-tokens').equals(a)).toBe(false)
+    // Nothing of the key itself: the secret is not a slice of the private key's bytes.
+    const der = loadOrCreateKeyFile(path).privateKey.export({ type: 'pkcs8', format: 'der' })
+    expect(der.includes(a.subarray(0, 8))).toBe(false)
+  })
+
+  it('refuses an empty purpose', () => {
+    expect(() => deriveSecret(signingKeyFromPem(generateSigningKeyPem()), '')).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }))
   })
 })

@@ -1,6 +1,6 @@
 // Ed25519 checkpoint signing (CONTRACT.md § checkpoints). The signature covers the canonical JSON of
 // {seq, hash, created_at, key_id}; it is stored base64. key_id = first 16 hex of sha256 of the public key's SPKI DER.
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto'
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, hkdfSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto'
 import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import type { Checkpoint } from '@faramesh/policy-core'
@@ -125,6 +125,17 @@ export function resolveSigningKey(
   const path = opts.signingKeyPath ?? defaultPath
   if (path) return loadOrCreateKeyFile(path)
   return signingKeyFromPem(generateSigningKeyPem())
+}
+
+/**
+ * A 32-byte secret for `purpose`, derived from the signing key with HKDF-SHA256. Every process holding the same key
+ * (a gateway fleet shares one, see docker/README.md) derives the same secret, and it survives restarts without being
+ * stored anywhere; distinct purposes give independent secrets, and none reveals the key.
+ */
+export function deriveSecret(key: SigningKey, purpose: string): Buffer {
+  if (typeof purpose !== 'string' || purpose === '') throw new LedgerError('INVALID_INPUT', 'purpose must be a non-empty string')
+  const ikm = key.privateKey.export({ type: 'pkcs8', format: 'der' })
+  return Buffer.from(hkdfSync('sha256', ikm, 'faramesh-ledger-signing-key', purpose, 32))
 }
 
 export function checkpointPayload(cp: Omit<Checkpoint, 'signature'>): string {

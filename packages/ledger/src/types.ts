@@ -131,6 +131,11 @@ export interface Ledger {
   /** Sign the current head now (also happens every N events / T seconds). */
   checkpoint(): Promise<Checkpoint | null>
   publicKey(): { key_id: string; public_key_pem: string }
+  /**
+   * A 32-byte secret for `purpose` derived from the signing key (HKDF-SHA256): the same for every process with the
+   * same key, across restarts, and never stored. The server derives its approval tokens from it.
+   */
+  deriveSecret(purpose: string): Buffer
   /** The chain as NDJSON lines (one event each, then checkpoints as `{"checkpoint": …}` lines). */
   exportNdjson(fromSeq?: number): AsyncIterable<string>
   /** Change feed: every committed event, including ones written by other processes (Postgres LISTEN/NOTIFY). */

@@ -37,8 +37,8 @@ export {
 } from './hashes.js'
 export type { HashableRequest, ProvenanceParts } from './hashes.js'
 
-export { parseProfile, profileFromObject, evaluateProfile } from './profile.js'
-export type { Profile, ProfileRule, ProfileVerdict } from './profile.js'
+export { parseProfile, profileFromObject, evaluateProfile, normalizeProfile } from './profile.js'
+export type { NormalizedProfile, Profile, ProfileRule, ProfileVerdict, RequiredControls } from './profile.js'
 
 export { compilePattern } from './pattern.js'
 export type { TextMatcher } from './pattern.js'

@@ -63,7 +63,8 @@ function convert(e: ErrorObject, locator: Locator): PolicyIssue | null {
       const key = String(params.additionalProperty)
       const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {})
       const hint = suggest(key, known)
-      const where = /\.(match|when)$/.test(path) ? 'match key' : /rules\[\d+\]$/.test(path) ? 'rule key or effect' : 'key'
+      const rule = /rules\[\d+\]$/.test(path) ? (known.includes('allow') ? 'rule key or effect' : 'rule key') : 'key'
+      const where = /\.(match|when)$/.test(path) ? 'match key' : rule
       const message =
         `Unknown ${where} ${JSON.stringify(key)} in ${label(path)}` +
         (hint ? `; did you mean ${JSON.stringify(hint)}?` : `; expected one of ${known.join(', ')}`)

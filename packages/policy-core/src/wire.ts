@@ -5,7 +5,8 @@ import type { ACTION_STATUSES, EFFECTS, EVENT_TYPES, RISK_LEVELS } from './wire-
 export type Effect = (typeof EFFECTS)[number]
 export type RiskLevel = (typeof RISK_LEVELS)[number]
 export type Outcome = 'EXECUTE' | 'ABSTAIN' | 'HALT'
-export type ReasonCode =
+/** The reason codes the gateway gives by itself (CONTRACT.md § Decisions). */
+export type KnownReasonCode =
   | 'POLICY_ALLOW'
   | 'POLICY_DENY'
   | 'POLICY_REQUIRE_APPROVAL'
@@ -15,6 +16,11 @@ export type ReasonCode =
   | 'PROFILE_MISSING_REQUIRED_CONTROL'
   | 'PROFILE_LOAD_ERROR'
   | 'INTERNAL_ERROR'
+/**
+ * A known code, or one a profile rule names itself: profiles take any `reason_code`, as the original's did (its own
+ * profiles/default.yaml halts with PROFILE_DENY_DANGEROUS_SHELL). `string & {}` keeps the known ones suggested.
+ */
+export type ReasonCode = KnownReasonCode | (string & {})
 
 export type ActionStatus = (typeof ACTION_STATUSES)[number]
 

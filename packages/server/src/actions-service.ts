@@ -1,16 +1,16 @@
 // The action lifecycle (CONTRACT.md § Actions, § Approvals): submit, approve/deny, start, report, expire. Routes
 // and the demo seed call these; every state change is one compare-and-set ledger transition with its event.
-import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import type { ActionStatus, GateDecision } from '@faramesh/policy-core'
 import { LedgerError, type ActionRecord, type Ledger } from '@faramesh/ledger'
-import { can, type Principal } from './auth.js'
+import type { ApprovalTokens } from './approval-tokens.js'
+import { can, seesApprovalTokens, type Principal } from './auth.js'
 import { decide } from './decide.js'
 import { actionNotFound, ApiError, conflict, forbidden, validationError } from './errors.js'
 import type { ExecutorRunner } from './executors/runner.js'
 import { policyLabels, timed, type Metrics } from './metrics.js'
 import type { PolicySource } from './policy-source.js'
 import type { ApprovalBody, ResultBody, StartBody, SubmitBody } from './schemas.js'
-import { hashToken } from './tokens-file.js'
 
 export interface ServiceDeps {
   ledger: Ledger
@@ -19,16 +19,13 @@ export interface ServiceDeps {
   clock: () => Date
   runner: ExecutorRunner
   approvalTtlMs: number
+  approvalTokens: ApprovalTokens
 }
 
 const STATUS_BY_DECISION = { allow: 'allowed', deny: 'denied', require_approval: 'pending_approval' } as const
 
 export const NOT_PENDING = 'Action is not in pending_approval status'
 export const IDEMPOTENCY_REUSED = 'Idempotency-Key was already used for a different request'
-
-function sameHash(a: string, b: string): boolean {
-  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b))
-}
 
 /** The agent_id of a submit body: top level, else context.agent_id (the class-style SDK). */
 export function agentIdOf(body: SubmitBody): string {
@@ -97,6 +94,11 @@ export function createActionsService(deps: ServiceDeps) {
     load,
     assertOwn,
 
+    /** The approval token of a stored action as `p` may see it: approvers and admins, while it is pending; else null. */
+    approvalTokenFor(p: Principal, rec: ActionRecord): string | null {
+      return seesApprovalTokens(p) ? deps.approvalTokens.reveal(rec, now()) : null
+    },
+
     /** Decide a request on behalf of `p` (whose agent token, if any, fixes the agent_id). */
     decideRequest(p: Principal, body: SubmitBody, route: string): GateDecision {
       const end = metrics.decisionTimer(route)
@@ -121,11 +123,12 @@ export function createActionsService(deps: ServiceDeps) {
       }
       const status = STATUS_BY_DECISION[d.decision]
       const at = now()
-      const token = status === 'pending_approval' ? randomBytes(24).toString('base64url') : null
+      const id = randomUUID()
+      const issued = status === 'pending_approval' ? deps.approvalTokens.issue({ id, request_hash: d.request_hash }) : null
       // One literal in column order (not a rest/spread copy of the decision): a fast object with a stable shape for the
       // ledger's row encoder, and no intermediate copy. ActionRecord's type makes a new column a compile error.
       const rec: ActionRecord = {
-        id: randomUUID(),
+        id,
         agent_id: d.agent_id,
         tool: d.tool,
         operation: d.operation,
@@ -136,8 +139,8 @@ export function createActionsService(deps: ServiceDeps) {
         reason: d.reason,
         risk_level: d.risk_level,
         policy_version: d.policy_version,
-        approval_token_hash: token ? hashToken(token) : null,
-        approval_expires_at: token ? new Date(clock().getTime() + deps.approvalTtlMs).toISOString() : null,
+        approval_token_hash: issued ? issued.stored : null,
+        approval_expires_at: issued ? new Date(clock().getTime() + deps.approvalTtlMs).toISOString() : null,
         submitted_by: p.kind === 'anonymous' ? null : p.name,
         result: null,
         error: null,
@@ -181,7 +184,7 @@ export function createActionsService(deps: ServiceDeps) {
       ])
       let answer: T
       try {
-        answer = render(staged.action, token)
+        answer = render(staged.action, issued ? issued.token : null)
       } finally {
         // Whatever render did, the write is awaited below or its failure observed here: never an unhandled rejection.
         staged.written.catch(() => undefined)
@@ -206,9 +209,7 @@ export function createActionsService(deps: ServiceDeps) {
       const rec = await load(id)
       if (rec.status !== 'pending_approval') throw conflict(NOT_PENDING)
       if (body.token != null && body.token !== '') {
-        if (!rec.approval_token_hash || !sameHash(hashToken(body.token), rec.approval_token_hash)) {
-          throw forbidden('Invalid approval token')
-        }
+        if (!deps.approvalTokens.accepts(rec, body.token)) throw forbidden('Invalid approval token')
       }
       if (p.kind === 'scoped' && rec.submitted_by === p.name) throw forbidden('Self-approval is not allowed')
       if (rec.approval_expires_at && rec.approval_expires_at <= now()) {

@@ -4,6 +4,7 @@ import { Hono } from 'hono'
 import { matchedRoutes } from 'hono/route'
 import type { Ledger } from '@faramesh/ledger'
 import { createActionsService, type ActionsService } from './actions-service.js'
+import { APPROVAL_SECRET_PURPOSE, createApprovalTokens } from './approval-tokens.js'
 import { corsMiddleware } from './cors.js'
 import { header } from './headers.js'
 import { ANONYMOUS, bearerToken, createAuthenticator, type Authenticator } from './auth.js'
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps): GatewayApp {
     clock,
     runner,
     approvalTtlMs: config.approvalTtlMs,
+    approvalTokens: createApprovalTokens(deps.ledger.deriveSecret(APPROVAL_SECRET_PURPOSE)),
   })
   const hub = createSseHub({
     ledger: deps.ledger,

@@ -125,8 +125,10 @@ describe('auth details', () => {
     expect(asAdmin.approval_token).toEqual(expect.any(String))
     const r = await call(t.app, 'POST', `/v1/actions/${asAdmin.id}/approval`, { token: asAdmin.approval_token, approve: true }, TOKENS.agent)
     expect(r.status).toBe(403)
+    // An approver reads it on GET while pending (the original CLI approves that way); an auditor does not.
     const got = await call(t.app, 'GET', `/v1/actions/${asAdmin.id}`, undefined, TOKENS.approver)
-    expect(got.body.approval_token).toBeNull()
+    expect(got.body.approval_token).toBe(asAdmin.approval_token)
+    expect((await call(t.app, 'GET', `/v1/actions/${asAdmin.id}`, undefined, TOKENS.auditor)).body.approval_token).toBeNull()
   })
 
   it('records the approver on the approved event and refuses self-approval', async () => {

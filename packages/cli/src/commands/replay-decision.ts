@@ -18,7 +18,7 @@ export class ReplayDecision extends BaseCommand<typeof ReplayDecision> {
   static override summary = 'Re-decide a stored action under the current policy and compare hashes and outcome'
   static override description = `By default asks the running gateway (POST /v1/gate/decide, nothing stored). With --db the action is
 read from a SQLite file and decided here with --policy (or FARA_POLICY_FILE) and --profile (or the profile the
-gateway would load: FARA_PROFILE_FILE, else profiles/default.yaml when present). Exits with 12 when the decision,
+gateway would load: FARAMESH_PROFILE_FILE or FARA_PROFILE_FILE, else profiles/default.yaml when present). Exits with 12 when the decision,
 outcome or request hash differs (with --strict: any difference, including policy and runtime hashes).`
   static override examples = [
     '<%= config.bin %> replay-decision 2755d4a8',
@@ -29,7 +29,7 @@ outcome or request hash differs (with --strict: any difference, including policy
   static override flags = {
     db: Flags.string({ description: 'Read the action from this SQLite file and decide locally' }),
     policy: Flags.string({ char: 'p', description: 'Policy file for --db mode [env: FARA_POLICY_FILE]' }),
-    profile: Flags.string({ description: 'Execution profile for --db mode [env: FARA_PROFILE_FILE, default profiles/default.yaml if present]' }),
+    profile: Flags.string({ description: 'Execution profile for --db mode [env: FARAMESH_PROFILE_FILE or FARA_PROFILE_FILE, default profiles/default.yaml if present]' }),
     strict: Flags.boolean({ description: 'Fail on any difference, not only decision, outcome and request hash' }),
   }
 

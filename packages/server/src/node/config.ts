@@ -106,7 +106,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const postgresDsn = e('FARA_POSTGRES_DSN') ?? e('DATABASE_URL') ?? null
   if (backend === 'postgres' && !postgresDsn) throw bad('FARA_POSTGRES_DSN', 'required when FARA_DB_BACKEND=postgres')
 
-  const profileVar = e('FARA_PROFILE_FILE')
+  // FARAMESH_PROFILE_FILE is the original's name; FARA_PROFILE_FILE (ours before) stays as an alias.
+  const profileVar = e('FARAMESH_PROFILE_FILE') ?? e('FARA_PROFILE_FILE')
   const defaultProfile = at('profiles/default.yaml')
   const profilePath = profileVar ? at(profileVar) : existsSync(defaultProfile) ? defaultProfile : null
 

@@ -41,7 +41,8 @@ export function actionRoutes(app: Hono<GatewayEnv>, d: RouteDeps): void {
     requirePermission(p, 'read')
     const rec = await d.service.load(c.req.param('id'))
     d.service.assertOwn(p, rec)
-    return c.json(toApiAction(rec))
+    // The original CLI approves by reading the token here (CONTRACT.md § Approvals): approvers and admins see it.
+    return c.json(toApiAction(rec, { approvalToken: d.service.approvalTokenFor(p, rec) }))
   })
 
   app.get('/v1/actions/:id/events', async (c) => {

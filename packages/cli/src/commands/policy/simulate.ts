@@ -17,7 +17,7 @@ export class PolicySimulate extends BaseCommand<typeof PolicySimulate> {
 the running gateway, decides each again under the candidate policy with the gateway's own decide(), and lists
 every decision that would change, grouped by the rule that would decide it, then the actions whose decision
 stays but whose risk level would change. The execution profile is checked first, as in the gateway: --profile,
-else FARA_PROFILE_FILE, else profiles/default.yaml when it exists. Nothing is written.`
+else FARAMESH_PROFILE_FILE (or FARA_PROFILE_FILE), else profiles/default.yaml when it exists. Nothing is written.`
   static override examples = [
     '<%= config.bin %> policy simulate new.yaml',
     '<%= config.bin %> policy simulate new.yaml --since 7d --limit 5000',
@@ -31,7 +31,7 @@ else FARA_PROFILE_FILE, else profiles/default.yaml when it exists. Nothing is wr
     limit: Flags.integer({ char: 'n', description: 'At most this many actions, newest first', default: 1000, min: 1 }),
     db: Flags.string({ description: 'SQLite database file [env: FARA_SQLITE_PATH, default data/actions.db]' }),
     'from-api': Flags.boolean({ description: 'Read the actions from the running gateway instead of a database file' }),
-    profile: Flags.string({ description: 'Execution profile to decide under [env: FARA_PROFILE_FILE, default profiles/default.yaml if present]' }),
+    profile: Flags.string({ description: 'Execution profile to decide under [env: FARAMESH_PROFILE_FILE or FARA_PROFILE_FILE, default profiles/default.yaml if present]' }),
     show: Flags.integer({ description: 'Example actions listed per group', default: 10, min: 0 }),
     'fail-on-change': Flags.boolean({ description: 'Exit with 12 when any decision would change' }),
   }
@@ -99,7 +99,7 @@ else FARA_PROFILE_FILE, else profiles/default.yaml when it exists. Nothing is wr
     if (r.profile_mismatches > 0) {
       const which = loaded.profile ? `profile ${profile ?? ''}` : 'no profile'
       lines.push(
-        paint('yellow', `! ${r.profile_mismatches} of them were decided under another profile than ${which}: pass --profile with the gateway's (FARA_PROFILE_FILE) to compare like with like.`),
+        paint('yellow', `! ${r.profile_mismatches} of them were decided under another profile than ${which}: pass --profile with the gateway's (FARAMESH_PROFILE_FILE) to compare like with like.`),
       )
     }
     if (r.changed === 0) lines.push('', paint('green', '✓ No decision would change.'))
