@@ -2,6 +2,7 @@
 // makes the command exit non-zero (a missing token or UI is fine for local work).
 import { accessSync, constants, existsSync, statSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
+import { unsupportedNode } from '@faramesh/server/node-version'
 
 export type CheckStatus = 'ok' | 'warn' | 'fail'
 
@@ -13,11 +14,10 @@ export interface CheckResult {
 
 const rel = (p: string): string => relative(process.cwd(), p) || p
 
+/** The same minimum bin/run.js enforces (engines.node of @faramesh/server), for reports and --json. */
 export function checkNode(version: string = process.versions.node): CheckResult {
-  const major = Number(version.split('.')[0])
-  return major >= 22
-    ? { name: 'node', status: 'ok', message: `Node.js ${version}` }
-    : { name: 'node', status: 'fail', message: `Node.js ${version}: Faramesh needs Node 22 or newer` }
+  const problem = unsupportedNode(version)
+  return problem === null ? { name: 'node', status: 'ok', message: `Node.js ${version}` } : { name: 'node', status: 'fail', message: problem }
 }
 
 function writable(path: string): boolean {
