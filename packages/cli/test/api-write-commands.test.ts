@@ -35,7 +35,7 @@ describe('approve, deny, replay, logs', () => {
   it('refuses to approve twice with exit 6 (409 from the gateway)', async () => {
     const r = await run(['approve', pending.id])
     expect(r.code).toBe(6)
-    expect(r.stderr).toContain('pending_approval')
+    expect(r.stderr).toBe(`Error: Action ${pending.id.slice(0, 8)} is not pending approval: its status is approved\n`)
   })
 
   it('accepts `allow` as an alias and `deny --reason`, with --json output', async () => {
