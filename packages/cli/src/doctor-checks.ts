@@ -3,6 +3,7 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { unsupportedNode } from '@faramesh/server/node-version'
+import { suggest } from './invocation.js'
 
 export type CheckStatus = 'ok' | 'warn' | 'fail'
 
@@ -53,7 +54,7 @@ export function checkPostgres(dsn: string | null): CheckResult {
 }
 
 export async function checkPolicy(path: string): Promise<CheckResult> {
-  if (!existsSync(path)) return { name: 'policy', path, status: 'fail', message: `Policy file not found: ${rel(path)} (run \`faramesh init\`)` }
+  if (!existsSync(path)) return { name: 'policy', path, status: 'fail', message: `Policy file not found: ${rel(path)} (run ${suggest('init')})` }
   try {
     const { loadPolicyFile } = await import('@faramesh/policy-core/node')
     const { policy } = loadPolicyFile(path)
@@ -74,5 +75,5 @@ export function checkAuth(config: { token: string | null; tokensFile: string | n
 
 export function checkUi(uiDir: string | null): CheckResult {
   if (uiDir && existsSync(join(uiDir, 'index.html'))) return { name: 'ui', status: 'ok', message: `UI assets found: ${rel(uiDir)}` }
-  return { name: 'ui', status: 'warn', message: 'UI assets not found (run `faramesh build-ui`, or set FARAMESH_UI_DIR)' }
+  return { name: 'ui', status: 'warn', message: `UI assets not found (run ${suggest('build-ui')}, or set FARAMESH_UI_DIR)` }
 }

@@ -4,6 +4,7 @@ import { BaseCommand } from '../base-command.js'
 import { resolveTarget, type ApiTarget } from '../config.js'
 import { checkAuth, checkNode, checkPolicy, checkPostgres, checkSqlite, checkUi, type CheckResult } from '../doctor-checks.js'
 import { paint } from '../output/color.js'
+import { suggest } from '../invocation.js'
 import { flagOverrides, loadServerConfig } from '../server-config.js'
 
 const MARK = { ok: paint('green', '✓'), warn: paint('yellow', '!'), fail: paint('red', '✗') }
@@ -55,7 +56,7 @@ would in this folder (the environment, .env here and at the repository root, FAR
     try {
       await api.health(1500)
     } catch {
-      return { name: 'gateway', status: 'warn', message: `No gateway at ${url} (start one with \`faramesh serve\`)` }
+      return { name: 'gateway', status: 'warn', message: `No gateway at ${url} (start one with ${suggest('serve')})` }
     }
     // A gateway that answers may have been started elsewhere, with another policy: say so when it tells us.
     const running = await api.policyInfo().catch(() => null)
