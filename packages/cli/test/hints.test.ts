@@ -2,6 +2,7 @@
 // the repository's root script (`pnpm faramesh` from a clone), `faramesh …` when it is the command on PATH.
 import { spawn } from 'node:child_process'
 import { createServer } from 'node:net'
+import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { cli, json, REPO, tempDir } from './helpers.js'
 
@@ -50,6 +51,16 @@ describe.each(WAYS)('hints when run as `$name`', ({ name, env }) => {
     const typo = await run(['lst'], dir)
     expect(typo.code).toBe(2)
     expect(typo.stderr).toBe(`Error: Unknown command "lst". Did you mean "list"?\nRun \`${name} --help\` for the list of commands.\n`)
+  })
+
+  it('token list on an empty file, token create with a name in use', async () => {
+    const file = join(tempDir(), 'tokens.json')
+    const empty = await run(['token', 'list', '--file', file])
+    expect(empty.stdout).toBe(`No tokens in ${file}. Create one with: ${name} token create --role approver --name alice\n`)
+    expect((await run(['token', 'create', '--role', 'approver', '--name', 'alice', '--file', file])).code).toBe(0)
+    const again = await run(['token', 'create', '--role', 'admin', '--name', 'alice', '--file', file])
+    expect(again.code).toBe(6)
+    expect(again.stderr).toBe(`Error: An active token named "alice" already exists\nRevoke it first: ${name} token revoke alice\n`)
   })
 
   it('init: the next steps', async () => {
