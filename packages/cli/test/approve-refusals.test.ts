@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import type { Action } from '@faramesh/policy-core'
 import { hashToken, serializeTokensFile } from '@faramesh/server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cli, json, startTestGateway, type TestGateway } from './helpers.js'
+import { cli, json, startTestGateway, tempDir, type TestGateway } from './helpers.js'
 
 const TOKENS = { admin: 'fm_admin-token-for-refusal-tests', approver: 'fm_approver-token-for-refusal-tests', a: 'fm_agent-a-token', b: 'fm_agent-b-token' }
 let gw: TestGateway
@@ -14,17 +14,17 @@ let pendingOfA: Action
 let pendingOfB: Action
 
 beforeAll(async () => {
-  gw = await startTestGateway({ env: { FARAMESH_TOKENS_FILE: 'tokens.json' } })
+  // The tokens file exists before the gateway starts, as `faramesh token create` would have left it.
+  const tokensFile = join(tempDir(), 'tokens.json')
   const entry = (name: string, role: 'admin' | 'approver' | 'agent', token: string) => ({ name, role, sha256: hashToken(token) })
   writeFileSync(
-    join(gw.dir, 'tokens.json'),
+    tokensFile,
     serializeTokensFile({
       version: 1,
       tokens: [entry('root', 'admin', TOKENS.admin), entry('alice', 'approver', TOKENS.approver), entry('agent-a', 'agent', TOKENS.a), entry('agent-b', 'agent', TOKENS.b)],
     }),
   )
-  // The gateway re-reads the tokens file at most once a second.
-  await new Promise((r) => setTimeout(r, 1100))
+  gw = await startTestGateway({ env: { FARAMESH_TOKENS_FILE: tokensFile } })
   // Each agent submits as itself (an agent token acts for the agent of its name).
   allowed = await gw.submit({ agent_id: 'agent-a', tool: 'http', operation: 'get', params: { url: 'https://example.com' } }, TOKENS.a)
   pendingOfA = await gw.submit({ agent_id: 'agent-a', tool: 'shell', operation: 'run', params: { cmd: 'ls' } }, TOKENS.a)
