@@ -1,5 +1,10 @@
 // The gateway process: read config (env, .env), start, shut down on SIGTERM/SIGINT. Nothing else lives here.
-import { closeOnSignals, loadConfig, startGateway } from '@faramesh/server/node'
+// The Node.js check comes first, and the gateway is imported only after it: on an older Node the SQLite binding
+// would crash the process without a word (static imports are evaluated before any code of this file runs).
+import { exitIfUnsupportedNode } from '@faramesh/server/node-version'
+
+exitIfUnsupportedNode('Run `pnpm start` in the repository (pnpm runs it on the Node.js the repository installs).')
+const { closeOnSignals, loadConfig, startGateway } = await import('@faramesh/server/node')
 
 // pnpm sets INIT_CWD to where it was invoked, so `pnpm start` at the repo root resolves paths from there.
 const cwd = process.env.INIT_CWD ?? process.cwd()

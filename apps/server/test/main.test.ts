@@ -1,8 +1,8 @@
 // The real process: `node dist/main.js` as `pnpm start` runs it.
-import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawn } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { delimiter, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 
@@ -17,6 +17,23 @@ function run(env: Record<string, string>) {
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
   return { child, exited, stderr: () => stderr }
 }
+
+/** A `node` older than Faramesh supports on this machine (pnpm runs the tests on its own Node 22), or null. */
+function olderNode(): string | null {
+  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/bin', '/usr/local/bin']
+  for (const d of dirs.filter((x) => x !== '' && !x.includes('node_modules'))) {
+    const bin = join(d, 'node')
+    if (!existsSync(bin)) continue
+    try {
+      const version = execFileSync(bin, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim()
+      if (Number(version.split('.')[0]) < 22) return bin
+    } catch {
+      // not runnable: try the next one
+    }
+  }
+  return null
+}
+const OLD_NODE = olderNode()
 
 function setup(policy: string) {
   dir = mkdtempSync(join(tmpdir(), 'faramesh-app-'))
@@ -50,5 +67,19 @@ describe('apps/server main', () => {
     expect(await p.exited).not.toBe(0)
     expect(p.stderr()).toMatch(/policies\/default\.yaml:2:\d+/)
     expect(p.stderr()).toMatch(/effect/i)
+  })
+
+  // Without the check first, better-sqlite3 ends the process with SIGSEGV and nothing on stderr.
+  it.skipIf(OLD_NODE === null)('on an older Node it says which Node it needs and how to run it, and exits 1', async () => {
+    setup('rules:\n  - match: { tool: http, op: get }\n    allow: true\n')
+    const child = spawn(OLD_NODE!, [MAIN], { cwd: dir, env: { PATH: process.env.PATH ?? '', INIT_CWD: dir, FARAMESH_PORT: '0' } })
+    let stderr = ''
+    let stdout = ''
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()))
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()))
+    const [code, signal] = await new Promise<[number | null, string | null]>((r) => child.on('close', (c, s) => r([c, s])))
+    expect({ code, signal }).toEqual({ code: 1, signal: null })
+    expect(stdout).toBe('')
+    expect(stderr).toMatch(/^faramesh: Node\.js \d+\.\d+\.\d+ is too old: Faramesh needs Node\.js 22 or newer\. Run `pnpm start` in the repository [^\n]*\n$/)
   })
 })

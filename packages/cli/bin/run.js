@@ -5,6 +5,9 @@ import module from 'node:module'
 
 // Most of start-up is compiling @oclif/core: keep the compiled code between runs (Node ≥ 22.1; a no-op before).
 module.enableCompileCache?.()
+// Before anything else loads: on an older Node the gateway's SQLite binding would crash with no message.
+const { exitIfUnsupportedNode } = await import('@faramesh/server/node-version')
+exitIfUnsupportedNode('From a clone of the repository run `pnpm faramesh <command>` at its root (pnpm runs it on the Node.js the repository installs).')
 const { execute } = await import('@oclif/core')
 const { hoistGlobalFlags } = await import('../dist/argv.js')
 

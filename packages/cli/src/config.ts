@@ -72,10 +72,6 @@ export function resolveTarget(flags: TargetFlags, env: Record<string, string | u
   return { baseUrl: `http://${connectHost(host)}:${port}`, token }
 }
 
-export function policyPath(env: Record<string, string | undefined>, cwd = process.cwd()): string {
-  return resolve(cwd, pick(env, 'FARA_POLICY_FILE') ?? 'policies/default.yaml')
-}
-
 /**
  * The profile the gateway would load: FARAMESH_PROFILE_FILE (the original's name; alias FARA_PROFILE_FILE), else
  * profiles/default.yaml when it exists, else none.
@@ -85,10 +81,6 @@ export function profilePath(env: Record<string, string | undefined>, cwd = proce
   if (configured) return resolve(cwd, configured)
   const fallback = resolve(cwd, 'profiles/default.yaml')
   return existsSync(fallback) ? fallback : null
-}
-
-export function sqlitePath(env: Record<string, string | undefined>, cwd = process.cwd()): string {
-  return resolve(cwd, pick(env, 'FARA_SQLITE_PATH') ?? 'data/actions.db')
 }
 
 export function tokensPath(env: Record<string, string | undefined>, cwd = process.cwd()): string {

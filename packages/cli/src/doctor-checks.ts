@@ -2,6 +2,8 @@
 // makes the command exit non-zero (a missing token or UI is fine for local work).
 import { accessSync, constants, existsSync, statSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
+import { unsupportedNode } from '@faramesh/server/node-version'
+import { suggest } from './invocation.js'
 
 export type CheckStatus = 'ok' | 'warn' | 'fail'
 
@@ -9,15 +11,16 @@ export interface CheckResult {
   name: string
   status: CheckStatus
   message: string
+  /** The absolute path checked (database, policy), for scripts. */
+  path?: string
 }
 
 const rel = (p: string): string => relative(process.cwd(), p) || p
 
+/** The same minimum bin/run.js enforces (engines.node of @faramesh/server), for reports and --json. */
 export function checkNode(version: string = process.versions.node): CheckResult {
-  const major = Number(version.split('.')[0])
-  return major >= 22
-    ? { name: 'node', status: 'ok', message: `Node.js ${version}` }
-    : { name: 'node', status: 'fail', message: `Node.js ${version}: Faramesh needs Node 22 or newer` }
+  const problem = unsupportedNode(version)
+  return problem === null ? { name: 'node', status: 'ok', message: `Node.js ${version}` } : { name: 'node', status: 'fail', message: problem }
 }
 
 function writable(path: string): boolean {
@@ -31,46 +34,46 @@ function writable(path: string): boolean {
 
 export function checkSqlite(path: string): CheckResult {
   if (existsSync(path)) {
-    if (!statSync(path).isFile()) return { name: 'database', status: 'fail', message: `Database path is not a file: ${rel(path)}` }
+    if (!statSync(path).isFile()) return { name: 'database', path, status: 'fail', message: `Database path is not a file: ${rel(path)}` }
     return writable(path)
-      ? { name: 'database', status: 'ok', message: `Database exists and is writable: ${rel(path)}` }
-      : { name: 'database', status: 'fail', message: `Database is not writable: ${rel(path)}` }
+      ? { name: 'database', path, status: 'ok', message: `Database exists and is writable: ${rel(path)}` }
+      : { name: 'database', path, status: 'fail', message: `Database is not writable: ${rel(path)}` }
   }
   // Not created yet: the gateway creates it and its folder, so the nearest existing folder must be writable.
   let dir = dirname(path)
   while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir)
   return writable(dir)
-    ? { name: 'database', status: 'ok', message: `Database will be created at ${rel(path)}` }
-    : { name: 'database', status: 'fail', message: `Cannot create the database ${rel(path)}: ${dir} is not writable` }
+    ? { name: 'database', path, status: 'ok', message: `Database will be created at ${rel(path)}` }
+    : { name: 'database', path, status: 'fail', message: `Cannot create the database ${rel(path)}: ${dir} is not writable` }
 }
 
-export function checkPostgres(dsn: string | undefined): CheckResult {
+export function checkPostgres(dsn: string | null): CheckResult {
   return dsn
-    ? { name: 'database', status: 'ok', message: 'Postgres DSN configured (FARA_POSTGRES_DSN)' }
+    ? { name: 'database', status: 'ok', message: 'Postgres DSN configured (FARA_POSTGRES_DSN or DATABASE_URL)' }
     : { name: 'database', status: 'fail', message: 'FARA_DB_BACKEND=postgres but FARA_POSTGRES_DSN is not set' }
 }
 
 export async function checkPolicy(path: string): Promise<CheckResult> {
-  if (!existsSync(path)) return { name: 'policy', status: 'fail', message: `Policy file not found: ${rel(path)} (run \`faramesh init\`)` }
+  if (!existsSync(path)) return { name: 'policy', path, status: 'fail', message: `Policy file not found: ${rel(path)} (run ${suggest('init')})` }
   try {
     const { loadPolicyFile } = await import('@faramesh/policy-core/node')
     const { policy } = loadPolicyFile(path)
     const risk = policy.riskRules.length > 0 ? `, ${policy.riskRules.length} risk rules` : ''
-    return { name: 'policy', status: 'ok', message: `Policy file exists: ${rel(path)} (${policy.rules.length} rules${risk})` }
+    return { name: 'policy', path, status: 'ok', message: `Policy file exists: ${rel(path)} (${policy.rules.length} rules${risk})` }
   } catch (err) {
     const e = err as { format?: () => string; message?: string }
     const detail = typeof e.format === 'function' ? e.format() : String(e.message)
-    return { name: 'policy', status: 'fail', message: `Policy file is invalid: ${detail.split('\n').join('; ')}` }
+    return { name: 'policy', path, status: 'fail', message: `Policy file is invalid: ${detail.split('\n').join('; ')}` }
   }
 }
 
-export function checkAuth(env: Record<string, string | undefined>): CheckResult {
-  if (env.FARAMESH_TOKEN || env.FARA_AUTH_TOKEN) return { name: 'auth', status: 'ok', message: 'Auth token configured' }
-  if (env.FARAMESH_TOKENS_FILE) return { name: 'auth', status: 'ok', message: `Scoped tokens file configured: ${env.FARAMESH_TOKENS_FILE}` }
+export function checkAuth(config: { token: string | null; tokensFile: string | null }): CheckResult {
+  if (config.token) return { name: 'auth', status: 'ok', message: 'Auth token configured' }
+  if (config.tokensFile) return { name: 'auth', status: 'ok', message: `Scoped tokens file configured: ${rel(config.tokensFile)}` }
   return { name: 'auth', status: 'warn', message: 'No auth token: the gateway is open and only listens on loopback (set FARAMESH_TOKEN)' }
 }
 
 export function checkUi(uiDir: string | null): CheckResult {
   if (uiDir && existsSync(join(uiDir, 'index.html'))) return { name: 'ui', status: 'ok', message: `UI assets found: ${rel(uiDir)}` }
-  return { name: 'ui', status: 'warn', message: 'UI assets not found (run `faramesh build-ui`, or set FARAMESH_UI_DIR)' }
+  return { name: 'ui', status: 'warn', message: `UI assets not found (run ${suggest('build-ui')}, or set FARAMESH_UI_DIR)` }
 }

@@ -1,5 +1,9 @@
 // Every exit code the CLI uses, and how any thrown value becomes a CliError. Documented in the README.
 import { CliError, type CliErrorCode } from './errors.js'
+import { suggest } from './invocation.js'
+
+/** The hint for a gateway that does not answer. */
+export const NOT_RUNNING = (): string => `Is the gateway running? Start it with ${suggest('serve')}.`
 
 export const EXIT_CODES: Readonly<Record<CliErrorCode, number>> = {
   INTERNAL: 1,
@@ -63,13 +67,13 @@ export function toCliError(err: unknown): CliError {
   if (name.startsWith('Faramesh')) {
     if (e.code === 'TIMEOUT' || e.code === 'APPROVAL_TIMEOUT') return new CliError('TIMEOUT', message, { cause: err })
     if (e.code === 'CONNECTION' || e.code === 'UNAVAILABLE') {
-      return new CliError('CONNECTION', message, { hint: 'Is the gateway running? Start it with `faramesh serve`.', cause: err })
+      return new CliError('CONNECTION', message, { hint: NOT_RUNNING(), cause: err })
     }
   }
   // The server's configuration errors (bad FARAMESH_* values, an open gateway on a public address) are the
   // operator's input, not a gateway failure.
   if (name === 'ApiError' && e.code === 'CONFIG_INVALID') {
-    return new CliError('VALIDATION', message, { cause: err, hint: 'Check the environment and .env (faramesh doctor lists every problem).' })
+    return new CliError('VALIDATION', message, { cause: err, hint: `Check the environment and .env (${suggest('doctor')} lists every problem).` })
   }
   const status = typeof e.statusCode === 'number' ? e.statusCode : typeof e.status === 'number' ? e.status : null
   if (status !== null) {
@@ -87,7 +91,7 @@ export function toCliError(err: unknown): CliError {
   if (nodeCode && NODE_IO.has(nodeCode)) return new CliError('IO', message, { cause: err })
   if ((nodeCode && NODE_NET.has(nodeCode)) || (causeCode !== undefined && NODE_NET.has(causeCode))) {
     return new CliError('CONNECTION', `Cannot reach the gateway (${causeCode ?? nodeCode ?? 'network error'})`, {
-      hint: 'Is the gateway running? Start it with `faramesh serve`.',
+      hint: NOT_RUNNING(),
       cause: err,
     })
   }

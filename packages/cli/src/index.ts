@@ -3,7 +3,7 @@ export { CliError, cliError, type CliErrorCode, type CliErrorOptions } from './e
 export { EXIT_CODES, exitCodeFor, toCliError } from './exit-codes.js'
 export { hoistGlobalFlags } from './argv.js'
 export { resolveTarget, effectiveEnv, parseDotEnv, type ApiTarget, type TargetFlags } from './config.js'
-export { resolveAction, isFullId, type PrefixSource, type PrefixCandidate } from './prefix.js'
+export { resolveAction, isFullId, normalizeIdInput, type PrefixSource, type PrefixCandidate } from './prefix.js'
 export { renderTable, truncate, type TableOptions } from './output/table.js'
 export { stableJson } from './output/json.js'
 export { parseTestFile, type TestCase, type TestFile } from './policy/test-file.js'

@@ -26,11 +26,17 @@ export function isFullId(id: string): boolean {
 /** At most this many matches are listed when a prefix is ambiguous. */
 const MAX_LISTED = 20
 
-export async function resolveAction<A extends PrefixCandidate>(source: PrefixSource<A>, input: string): Promise<A> {
+/** The id or prefix as typed, trimmed and lower-cased; USAGE when it cannot be one. */
+export function normalizeIdInput(input: string): string {
   const prefix = input.trim().toLowerCase()
   if (prefix === '' || !/^[0-9a-f-]+$/.test(prefix)) {
     throw new CliError('USAGE', `"${input}" is not an action id or id prefix (hex digits and dashes)`)
   }
+  return prefix
+}
+
+export async function resolveAction<A extends PrefixCandidate>(source: PrefixSource<A>, input: string): Promise<A> {
+  const prefix = normalizeIdInput(input)
   if (isFullId(prefix)) {
     const action = await source.get(prefix)
     if (!action) throw new CliError('NOT_FOUND', `Action not found: ${prefix}`)

@@ -35,7 +35,7 @@ describe('approve, deny, replay, logs', () => {
   it('refuses to approve twice with exit 6 (409 from the gateway)', async () => {
     const r = await run(['approve', pending.id])
     expect(r.code).toBe(6)
-    expect(r.stderr).toContain('pending_approval')
+    expect(r.stderr).toBe(`Error: Action ${pending.id.slice(0, 8)} is not pending approval: its status is approved\n`)
   })
 
   it('accepts `allow` as an alias and `deny --reason`, with --json output', async () => {
@@ -79,16 +79,25 @@ describe('curl', () => {
 })
 
 describe('tail', () => {
-  it('streams live actions like the seed sample and stops after --count', async () => {
-    const child = start(['tail', '--count', '2'], { env: gw.env })
+  it('prints one line per action event, led by the event type, and stops after --count', async () => {
+    const child = start(['tail', '--count', '3'], { env: gw.env })
     let out = ''
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()))
     await waitForOutput(child.stdout, /Streaming actions/)
     const a = await gw.submit({ tool: 'shell', operation: 'run', params: { cmd: 'echo hi' } })
+    // Approve once the submit's two events are printed, so the three lines come in a known order.
+    for (let i = 0; i < 200 && !out.includes('decision_made'); i++) await new Promise((r) => setTimeout(r, 25))
+    expect((await run(['approve', a.id])).code).toBe(0)
     expect(await exited(child)).toBe(0)
     const lines = out.split('\n').filter((l) => l.startsWith('['))
-    expect(lines).toHaveLength(2)
-    for (const line of lines) expect(line).toMatch(new RegExp(`^\\[\\d{2}:\\d{2}:\\d{2}\\] pending_approval\\s+${a.id.slice(0, 8)} \\| shell\\s+\\| run`))
+    const id = a.id.slice(0, 8)
+    const clock = '\\[\\d{2}:\\d{2}:\\d{2}\\]'
+    // The frame carries the action as it is now: created and decision_made both show pending_approval.
+    expect(lines).toHaveLength(3)
+    expect(lines[0]).toMatch(new RegExp(`^${clock} created {7}${id} \\| shell {6}\\| run {8}\\| pending_approval$`))
+    expect(lines[1]).toMatch(new RegExp(`^${clock} decision_made ${id} \\| shell {6}\\| run {8}\\| pending_approval$`))
+    expect(lines[2]).toMatch(new RegExp(`^${clock} approved {6}${id} \\| shell {6}\\| run {8}\\| approved$`))
+    expect(new Set(lines).size).toBe(3)
   }, 30_000)
 
   it('prints one JSON frame per line with --json', async () => {

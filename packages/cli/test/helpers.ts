@@ -1,9 +1,9 @@
 // Shared by the CLI suites: run the built binary as a subprocess (on this Node, which is 22 under vitest) and
 // start real gateways in-process on a free port with a temporary SQLite file.
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { delimiter, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Action } from '@faramesh/policy-core'
 import type { GatewayHandle } from '@faramesh/server/node'
@@ -92,6 +92,22 @@ export function waitForOutput(stream: NodeJS.ReadableStream | null, pattern: Reg
 export function exited(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null) return Promise.resolve(child.exitCode)
   return new Promise((resolve) => child.once('close', (code) => resolve(code)))
+}
+
+/** A `node` older than Faramesh supports on this machine (vitest runs on pnpm's Node 22), or null if there is none. */
+export function olderNode(): string | null {
+  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/bin', '/usr/local/bin']
+  for (const d of dirs.filter((x) => x !== '' && !x.includes('node_modules'))) {
+    const bin = join(d, 'node')
+    if (!existsSync(bin)) continue
+    try {
+      const version = execFileSync(bin, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim()
+      if (Number(version.split('.')[0]) < 22) return bin
+    } catch {
+      // not runnable: try the next one
+    }
+  }
+  return null
 }
 
 export const tempDir = (): string => mkdtempSync(join(tmpdir(), 'faramesh-cli-'))

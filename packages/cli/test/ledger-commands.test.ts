@@ -99,6 +99,15 @@ describe('on a database written by a real gateway', () => {
     expect((await cli(['replay-decision', http.id, '--db', gw.dbPath, '--policy', join(gw.dir, 'strict.yaml'), '--strict'])).code).toBe(12)
   })
 
+  it('replay-decision --db without --policy takes the policy the gateway would load (FARAMESH_POLICY_FILE too)', async () => {
+    const r = await cli(['replay-decision', shell.id, '--db', gw.dbPath, '--json'], { cwd: gw.dir, env: { FARAMESH_POLICY_FILE: 'strict.yaml' } })
+    expect(r.code).toBe(12)
+    expect(json<{ fields: Array<{ field: string; now: unknown }> }>(r).fields.find((f) => f.field === 'decision')?.now).toBe('deny')
+    const bad = await cli(['replay-decision', shell.id, '--db', gw.dbPath], { cwd: gw.dir, env: { FARAMESH_POLICY_FILE: 'strict.yaml', FARAMESH_PORT: 'x' } })
+    expect(bad.code).toBe(7)
+    expect(bad.stderr).toMatch(/^Error: FARAMESH_PORT: expected an integer/)
+  })
+
   it('verify-log checks the database file and an NDJSON export with the public key, and catches tampering', async () => {
     const db = await cli(['verify-log', '--db', gw.dbPath])
     expect(db.code).toBe(0)

@@ -8,6 +8,7 @@ export {
   createAuthenticator,
   bearerToken,
   can,
+  requirePermission,
   ANONYMOUS,
   indexTokens,
   staticTokenSource,

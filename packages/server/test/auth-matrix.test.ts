@@ -100,7 +100,8 @@ describe('auth details', () => {
 
   it('whoami names the principal', async () => {
     expect((await call(t.app, 'GET', '/v1/auth/whoami', undefined, TOKENS.approver)).body).toMatchObject({ name: 'alice', role: 'approver' })
-    expect((await call(t.app, 'GET', '/v1/auth/whoami', undefined, TOKENS.legacy)).body).toMatchObject({ role: 'admin' })
+    expect((await call(t.app, 'GET', '/v1/auth/whoami', undefined, TOKENS.legacy)).body).toMatchObject({ role: 'admin', agent_id: null })
+    expect((await call(t.app, 'GET', '/v1/auth/whoami', undefined, TOKENS.agent)).body).toMatchObject({ name: 'bot', role: 'agent', agent_id: 'x' })
   })
 
   it('an agent reads, starts and reports only its own actions', async () => {

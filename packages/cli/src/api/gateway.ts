@@ -2,10 +2,12 @@
 // Commands talk to this, never to fetch directly.
 import type { Action, ActionEvent, ActionStatus, ActionRequest, GateDecision, PolicyInfo } from '@faramesh/policy-core'
 import { ExecutionGovernorClient, type FarameshEvent } from '@faramesh/sdk'
+import type { Permission, Principal } from '@faramesh/server'
 import type { ApiTarget } from '../config.js'
 import { CliError } from '../errors.js'
 import { toCliError } from '../exit-codes.js'
-import { resolveAction } from '../prefix.js'
+import { shortId } from '../output/format.js'
+import { isFullId, normalizeIdInput, resolveAction } from '../prefix.js'
 import { httpGet } from './http.js'
 
 export interface ListQuery {
@@ -60,13 +62,75 @@ export function createGateway(target: ApiTarget) {
     return found
   }
 
+  /** Who the gateway says the caller is (GET /v1/auth/whoami); null when it cannot say (an older gateway). */
+  const whoami = async (): Promise<Principal | null> => {
+    try {
+      const w = (await httpGet(target, '/v1/auth/whoami', { timeoutMs: 5000 })) as { name?: unknown; role?: unknown }
+      const { ROLES } = await import('@faramesh/server')
+      if (typeof w.name !== 'string' || !(ROLES as readonly unknown[]).includes(w.role)) return null
+      return { name: w.name, role: w.role as Principal['role'], kind: 'scoped', agentId: null }
+    } catch {
+      return null
+    }
+  }
+
+  /**
+   * A prefix is looked up in GET /v1/actions, which shows an agent token only the actions it submitted: a prefix
+   * of anyone else's action finds nothing. Say that, instead of "no such action", and when the command needs a
+   * right the caller does not have (`need`), answer with the gateway's own 403 for that role.
+   */
+  const explainNoMatch = async (err: CliError, need: Permission | undefined): Promise<never> => {
+    const who = await whoami()
+    if (!who) throw err
+    const { can, requirePermission } = await import('@faramesh/server')
+    if (need) requirePermission(who, need)
+    if (can(who, 'read_all')) throw err
+    throw new CliError('NOT_FOUND', `${err.message} among the actions role ${who.role} can read (only the ones it submitted)`, {
+      hint: 'Pass the full action id.',
+      cause: err,
+    })
+  }
+
+  /** POST /approval as the caller (approver/admin identity; CONTRACT.md § Approvals), with no token read first. */
+  const decideApproval = async (id: string, approve: boolean, reason?: string): Promise<Action> => {
+    const body = { approve, ...(reason ? { reason } : {}) }
+    try {
+      return await client.transport.request<Action>('POST', `/v1/actions/${encodeURIComponent(id)}/approval`, { body })
+    } catch (err) {
+      // The gateway's 409 keeps the original's wording (`Action is not in pending_approval status`): say what it is.
+      if (toCliError(err).code !== 'CONFLICT') throw err
+      const now = await getOrNull(id).catch(() => null)
+      if (!now || now.status === 'pending_approval') throw err
+      throw new CliError('CONFLICT', `Action ${shortId(id)} is not pending approval: its status is ${now.status}`, {
+        details: { id, status: now.status },
+        cause: err,
+      })
+    }
+  }
+
+  /** A full id or a unique prefix → the action (NOT_FOUND / AMBIGUOUS_ID otherwise). */
+  const resolve = async (idOrPrefix: string, need?: Permission): Promise<Action> => {
+    try {
+      return await resolveAction({ get: getOrNull, findByPrefix }, idOrPrefix)
+    } catch (err) {
+      if (err instanceof CliError && err.code === 'NOT_FOUND' && !isFullId(normalizeIdInput(idOrPrefix))) return explainNoMatch(err, need)
+      throw err
+    }
+  }
+
   return {
     target,
     client,
 
-    /** A full id or a unique prefix → the action (NOT_FOUND / AMBIGUOUS_ID otherwise). */
-    async resolve(idOrPrefix: string): Promise<Action> {
-      return resolveAction({ get: getOrNull, findByPrefix }, idOrPrefix)
+    resolve,
+
+    /**
+     * The id a command acting on one action sends: a full id as typed (the gateway answers for it, whatever the
+     * caller may read), else the action a unique prefix names.
+     */
+    async resolveId(idOrPrefix: string, need?: Permission): Promise<string> {
+      const input = normalizeIdInput(idOrPrefix)
+      return isFullId(input) ? input : (await resolve(input, need)).id
     },
 
     async list(q: ListQuery): Promise<Action[]> {
@@ -80,11 +144,11 @@ export function createGateway(target: ApiTarget) {
     },
 
     async approve(id: string, reason?: string): Promise<Action> {
-      return client.approveAction(id, undefined, reason)
+      return decideApproval(id, true, reason)
     },
 
     async deny(id: string, reason?: string): Promise<Action> {
-      return client.denyAction(id, undefined, reason)
+      return decideApproval(id, false, reason)
     },
 
     async replay(id: string): Promise<Action> {

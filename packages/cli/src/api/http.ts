@@ -1,7 +1,7 @@
 // The few endpoints the SDK has no method for (ledger export and keys, id prefix search, health), over fetch.
 // Errors come back as CliErrors built from the status and the server's `detail`.
 import { CliError } from '../errors.js'
-import { toCliError } from '../exit-codes.js'
+import { NOT_RUNNING, toCliError } from '../exit-codes.js'
 import type { ApiTarget } from '../config.js'
 
 export interface HttpOptions {
@@ -39,7 +39,7 @@ export async function httpGet(target: ApiTarget, path: string, options: HttpOpti
     })
   } catch (err) {
     const e = toCliError(err)
-    if (e.code === 'INTERNAL') throw new CliError('CONNECTION', `Cannot reach the gateway at ${target.baseUrl}: ${e.message}`, { cause: err, hint: 'Is the gateway running? Start it with `faramesh serve`.' })
+    if (e.code === 'INTERNAL') throw new CliError('CONNECTION', `Cannot reach the gateway at ${target.baseUrl}: ${e.message}`, { cause: err, hint: NOT_RUNNING() })
     throw e
   }
   const text = await res.text()

@@ -15,8 +15,8 @@ export class Approve extends BaseCommand<typeof Approve> {
 
   async run(): Promise<void> {
     const api = await this.api()
-    const action = await api.resolve(this.args.id)
-    const updated = await api.approve(action.id, this.flags.reason)
+    const id = await api.resolveId(this.args.id, 'approve')
+    const updated = await api.approve(id, this.flags.reason)
     this.output(updated, () => `${paint('green', '✓')} Approved ${shortId(updated.id)} (status: ${paintStatus(updated.status)})`)
   }
 }

@@ -11,8 +11,8 @@ export class Deny extends BaseCommand<typeof Deny> {
 
   async run(): Promise<void> {
     const api = await this.api()
-    const action = await api.resolve(this.args.id)
-    const updated = await api.deny(action.id, this.flags.reason)
+    const id = await api.resolveId(this.args.id, 'approve')
+    const updated = await api.deny(id, this.flags.reason)
     this.output(updated, () => `${paint('red', '✗')} Denied ${shortId(updated.id)} (status: ${paintStatus(updated.status)})`)
   }
 }

@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core'
 import { resolve } from 'node:path'
 import { BaseCommand } from '../base-command.js'
+import { cliName } from '../invocation.js'
 import { paint } from '../output/color.js'
 import { scaffold } from '../scaffold.js'
 import { ENV_EXAMPLE, STARTER_POLICY, STARTER_POLICY_TESTS } from '../templates/project.js'
@@ -38,8 +39,8 @@ export class Init extends BaseCommand<typeof Init> {
         'Next steps:',
         '  1. Review policies/default.yaml',
         '  2. Copy .env.example to .env and customize',
-        '  3. Run: faramesh policy test policies/tests/default.test.yaml',
-        '  4. Run: faramesh serve',
+        `  3. Run: ${cliName()} policy test policies/tests/default.test.yaml`,
+        `  4. Run: ${cliName()} serve`,
       )
       return lines
     })

@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core'
 import type { Action, GateDecision } from '@faramesh/policy-core'
 import { resolve } from 'node:path'
 import { BaseCommand } from '../base-command.js'
-import { policyPath } from '../config.js'
+import { gatewayConfig } from '../server-config.js'
 import { actionIdArg } from '../flags.js'
 import { paint } from '../output/color.js'
 import { orDash, shortId } from '../output/format.js'
@@ -75,7 +75,7 @@ outcome or request hash differs (with --strict: any difference, including policy
     const ledger = await openExistingLedger(resolve(db))
     try {
       const stored = await resolveAction({ get: (id) => ledger.getAction(id), findByPrefix: (p, n) => ledger.findByIdPrefix(p, n) }, this.args.id)
-      const { policy } = loadPolicyFile(this.flags.policy ? resolve(this.flags.policy) : policyPath(this.env()))
+      const { policy } = loadPolicyFile(this.flags.policy ? resolve(this.flags.policy) : (await gatewayConfig()).policyPath)
       const { loadProfileFor } = await import('../policy/load-profile.js')
       const { profile } = await loadProfileFor(this.flags.profile, this.env())
       const now = decide({ policy, profile }, { agent_id: stored.agent_id, tool: stored.tool, operation: stored.operation, params: stored.params, context: stored.context })

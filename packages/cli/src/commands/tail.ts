@@ -1,9 +1,12 @@
 import { Flags } from '@oclif/core'
+import { EVENT_TYPES } from '@faramesh/policy-core'
 import type { FarameshEvent } from '@faramesh/sdk'
 import { BaseCommand } from '../base-command.js'
 import { paintStatus } from '../output/color.js'
 import { formatClock, shortId } from '../output/format.js'
 import { jsonLine } from '../output/json.js'
+
+const EVENT_WIDTH = Math.max(...EVENT_TYPES.map((t) => t.length))
 
 export class Tail extends BaseCommand<typeof Tail> {
   static override summary = 'Stream live actions (SSE), like kubectl logs -f'
@@ -50,11 +53,16 @@ export class Tail extends BaseCommand<typeof Tail> {
     }
   }
 
+  /**
+   * One line per event, led by what happened (created, decision_made, approved, ...), then the action and the
+   * status it has now. The frame's action is its current state, so created and decision_made of one submit carry
+   * the same status: the event type is what tells the two lines apart.
+   */
   private line(frame: FarameshEvent): string {
     const action = (frame.data ?? {}) as { id?: string; status?: string; tool?: string; operation?: string }
-    const status = action.status ?? frame.event_type ?? frame.type ?? 'event'
-    const id = shortId(String(action.id ?? frame.action_id ?? ''))
-    const padded = paintStatus(status) + ' '.repeat(Math.max(1, 18 - status.length))
-    return `[${formatClock(frame.timestamp as string | undefined)}] ${padded}${id} | ${(action.tool ?? '-').padEnd(10)} | ${action.operation ?? '-'}`
+    const event = frame.event_type ?? frame.type ?? 'event'
+    const id = shortId(String(frame.action_id ?? action.id ?? ''))
+    const op = (action.operation ?? '-').padEnd(10)
+    return `[${formatClock(frame.timestamp as string | undefined)}] ${event.padEnd(EVENT_WIDTH)} ${id} | ${(action.tool ?? '-').padEnd(10)} | ${op} | ${paintStatus(action.status)}`
   }
 }

@@ -2,6 +2,7 @@
 import type { Hook } from '@oclif/core'
 import { CliError } from '../errors.js'
 import { exitCodeFor } from '../exit-codes.js'
+import { suggest } from '../invocation.js'
 import { paint } from '../output/color.js'
 import { stableJson } from '../output/json.js'
 
@@ -35,7 +36,7 @@ export const commandNotFound: Hook.CommandNotFound = async function (opts) {
   const shown = (id: string): string => id.replaceAll(':', ' ')
   const guess = suggestCommand(opts.id, known)
   const error = new CliError('USAGE', `Unknown command "${shown(opts.id)}".${guess ? ` Did you mean "${shown(guess)}"?` : ''}`, {
-    hint: 'Run `faramesh --help` for the list of commands.',
+    hint: `Run ${suggest('--help')} for the list of commands.`,
   })
   if ((opts.argv ?? []).includes('--json')) {
     process.stdout.write(`${stableJson({ error: { code: error.code, message: error.message, exit_code: exitCodeFor(error.code), hint: error.hint } })}\n`)

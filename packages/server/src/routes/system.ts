@@ -45,7 +45,7 @@ export function systemRoutes(app: Hono<GatewayEnv>, d: RouteDeps): void {
 
   app.get('/v1/auth/whoami', (c) => {
     const p = c.get('principal')
-    return c.json({ name: p.name, role: p.role, auth_enabled: d.auth.enabled })
+    return c.json({ name: p.name, role: p.role, auth_enabled: d.auth.enabled, agent_id: p.agentId })
   })
 
   app.get('/v1/policy/info', (c) => {

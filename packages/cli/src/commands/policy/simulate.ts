@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 import { relative, resolve } from 'node:path'
 import { BaseCommand } from '../../base-command.js'
-import { sqlitePath } from '../../config.js'
+import { gatewayConfig } from '../../server-config.js'
 import { parseSince } from '../../duration.js'
 import { paint, paintDecision, paintRisk, paintStatus } from '../../output/color.js'
 import { formatJsonInline, formatTime, shortId } from '../../output/format.js'
@@ -61,7 +61,7 @@ else FARAMESH_PROFILE_FILE (or FARA_PROFILE_FILE), else profiles/default.yaml wh
 
   private async fromDb(since: string | null): Promise<RecordedAction[]> {
     const { openExistingLedger } = await import('../../offline/open-ledger.js')
-    const ledger = await openExistingLedger(this.flags.db ? resolve(this.flags.db) : sqlitePath(this.env()))
+    const ledger = await openExistingLedger(this.flags.db ? resolve(this.flags.db) : (await gatewayConfig()).sqlitePath)
     try {
       const out: RecordedAction[] = []
       let cursor: string | undefined

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { BaseCommand } from '../../base-command.js'
 import { CliError } from '../../errors.js'
+import { suggest } from '../../invocation.js'
 import { paint, paintDecision } from '../../output/color.js'
 import { renderTable } from '../../output/table.js'
 import { runCases, type CaseResult, type SuiteResult } from '../../policy/run-tests.js'
@@ -20,7 +21,7 @@ function testFiles(target: string): string[] {
   try {
     st = statSync(target)
   } catch {
-    throw new CliError('NOT_FOUND', `No such test file or folder: ${target}`, { hint: 'Create one with `faramesh init`, or pass a path.' })
+    throw new CliError('NOT_FOUND', `No such test file or folder: ${target}`, { hint: `Create one with ${suggest('init')}, or pass a path.` })
   }
   if (!st.isDirectory()) return [target]
   const files = readdirSync(target)

@@ -4,6 +4,7 @@ import { BaseCommand } from '../../base-command.js'
 import { tokensPath } from '../../config.js'
 import { parseLifetime } from '../../duration.js'
 import { CliError } from '../../errors.js'
+import { cliName } from '../../invocation.js'
 import { paint } from '../../output/color.js'
 import { newToken, readTokens, statusOf, writeTokens } from '../../tokens-store.js'
 
@@ -32,7 +33,7 @@ for one agent: its submits carry that agent_id (--agent, default: the token's na
     const name = this.flags.name.trim()
     if (name === '') throw new CliError('USAGE', '--name must not be empty')
     if (file.tokens.some((t) => t.name === name && statusOf(t) === 'active')) {
-      throw new CliError('CONFLICT', `An active token named "${name}" already exists`, { hint: `Revoke it first: faramesh token revoke ${name}` })
+      throw new CliError('CONFLICT', `An active token named "${name}" already exists`, { hint: `Revoke it first: ${cliName()} token revoke ${name}` })
     }
     const agent = this.flags.agent?.trim()
     if (agent !== undefined && this.flags.role !== 'agent') throw new CliError('USAGE', '--agent is only for --role agent tokens')

@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core'
 import { resolve } from 'node:path'
 import { BaseCommand } from '../../base-command.js'
 import { tokensPath } from '../../config.js'
+import { cliName } from '../../invocation.js'
 import { paint } from '../../output/color.js'
 import { formatTime } from '../../output/format.js'
 import { renderTable } from '../../output/table.js'
@@ -20,7 +21,7 @@ export class TokenList extends BaseCommand<typeof TokenList> {
     const rows = tokens.map((t) => ({ ...t, status: statusOf(t) }))
     this.output({ file: path, tokens: rows }, () =>
       rows.length === 0
-        ? `No tokens in ${path}. Create one with: faramesh token create --role approver --name alice`
+        ? `No tokens in ${path}. Create one with: ${cliName()} token create --role approver --name alice`
         : renderTable(
             ['Name', 'Role', 'Status', 'Agent', 'Created', 'Expires', 'sha256'],
             rows.map((t) => [
