@@ -67,9 +67,12 @@ export async function checkPolicy(path: string): Promise<CheckResult> {
   }
 }
 
-export function checkAuth(config: { token: string | null; tokensFile: string | null }): CheckResult {
+export function checkAuth(config: { token: string | null; tokensFile: string; tokensFileRequired: boolean }): CheckResult {
   if (config.token) return { name: 'auth', status: 'ok', message: 'Auth token configured' }
-  if (config.tokensFile) return { name: 'auth', status: 'ok', message: `Scoped tokens file configured: ${rel(config.tokensFile)}` }
+  // The gateway follows the tokens file even before it exists; it turns auth on once it does.
+  if (config.tokensFileRequired || existsSync(config.tokensFile)) {
+    return { name: 'auth', status: 'ok', message: `Scoped tokens file configured: ${rel(config.tokensFile)}` }
+  }
   return { name: 'auth', status: 'warn', message: 'No auth token: the gateway is open and only listens on loopback (set FARAMESH_TOKEN)' }
 }
 

@@ -112,8 +112,10 @@ describe('a gateway started without a tokens file', () => {
         await cli(['token', 'create', '--role', 'agent', '--name', 'billing-bot', '--agent', 'billing', '--json'], here),
       )
       expect(agent.agent_id).toBe('billing')
+      // Both writes reach the gateway without a restart: anonymous calls are refused, the agent token is known.
       const deadline = Date.now() + 10_000
-      while ((await fetch(`${open.url}/v1/actions`)).status !== 401) {
+      const whoami = (token?: string) => fetch(`${open.url}/v1/auth/whoami`, token ? { headers: { authorization: `Bearer ${token}` } } : {})
+      while ((await whoami()).status !== 401 || (await whoami(agent.token)).status !== 200) {
         if (Date.now() > deadline) throw new Error('the gateway did not pick up the new tokens file')
         await new Promise((r) => setTimeout(r, 50))
       }
