@@ -98,10 +98,7 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
   else app.get('/', (c) => c.json({ name: 'faramesh', docs: '/openapi.json', playground: '/playground', health: '/health' }))
 
   // Seeded before listening, so the first request (and a client counting actions) already sees the demo data.
-  if (config.demo) {
-    const n = await seedDemo(ledger, app.service).catch((err: unknown) => (logger.warn('demo seed failed', { error: String(err) }), 0))
-    if (n > 0) logger.info('seeded demo actions', { count: n })
-  }
+  if (config.demo) await seedDemo(ledger, app.service, logger).catch((err: unknown) => logger.warn('demo seed failed', { error: String(err) }))
   let server: Server
   let port: number
   try {
