@@ -4,14 +4,19 @@
 import { exitIfUnsupportedNode } from '@faramesh/server/node-version'
 
 exitIfUnsupportedNode('Run `pnpm start` in the repository (pnpm runs it on the Node.js the repository installs).')
+const { createLogger } = await import('@faramesh/server')
 const { closeOnSignals, loadConfig, startGateway } = await import('@faramesh/server/node')
 
 // pnpm sets INIT_CWD to where it was invoked, so `pnpm start` at the repo root resolves paths from there.
 const cwd = process.env.INIT_CWD ?? process.cwd()
 
 try {
-  const handle = await startGateway(loadConfig(process.env, cwd))
-  closeOnSignals(handle)
+  const config = loadConfig(process.env, cwd)
+  const logger = createLogger({ level: config.logLevel })
+  const starting = startGateway(config, { logger })
+  // Before the first await: a Ctrl-C or SIGTERM while the gateway starts is a clean stop too, never a death by signal.
+  closeOnSignals(starting, logger)
+  await starting
 } catch (err) {
   const e = err as { message?: string; code?: string }
   process.stderr.write(`faramesh: cannot start: ${e.message ?? String(err)}\n`)

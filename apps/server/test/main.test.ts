@@ -2,6 +2,7 @@
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { connect } from 'node:net'
 import { delimiter, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -14,7 +15,7 @@ function run(env: Record<string, string>) {
   const child = spawn(process.execPath, [MAIN], { cwd: dir, env: { PATH: process.env.PATH ?? '', INIT_CWD: dir, ...env } })
   let stderr = ''
   child.stderr.on('data', (b: Buffer) => (stderr += b.toString()))
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
+  const exited = new Promise<number | string | null>((r) => child.on('exit', (code, signal) => r(code ?? signal)))
   return { child, exited, stderr: () => stderr }
 }
 
@@ -34,6 +35,12 @@ function olderNode(): string | null {
   return null
 }
 const OLD_NODE = olderNode()
+
+async function until(ok: () => boolean, ms = 20_000): Promise<void> {
+  for (const end = Date.now() + ms; !ok(); await new Promise((r) => setTimeout(r, 20))) {
+    if (Date.now() > end) throw new Error('timed out')
+  }
+}
 
 function setup(policy: string) {
   dir = mkdtempSync(join(tmpdir(), 'faramesh-app-'))
@@ -59,6 +66,50 @@ describe('apps/server main', () => {
     expect(((await r.json()) as { status: string }).status).toBe('allowed')
     p.child.kill('SIGTERM')
     expect(await p.exited).toBe(0)
+  })
+
+  it('takes a burst of signals (a terminal\'s SIGINT, pnpm\'s relayed copy, its SIGTERM) as one stop: exit 0', async () => {
+    setup('rules:\n  - match: { tool: http, op: get }\n    allow: true\n')
+    const p = run({ FARAMESH_PORT: '0' })
+    await until(() => p.stderr().includes('gateway listening'))
+    p.child.kill('SIGINT')
+    p.child.kill('SIGINT')
+    p.child.kill('SIGTERM')
+    expect(await p.exited).toBe(0)
+    expect(p.stderr().match(/"shutting down"/g)).toHaveLength(1)
+    expect(p.stderr()).toContain('"msg":"faramesh gateway stopped"')
+    expect(p.stderr()).not.toContain('second signal')
+  })
+
+  it('a second signal well after the first stops at once, exit 1, saying so (the drain was still waiting)', async () => {
+    setup('rules:\n  - match: { tool: http, op: get }\n    allow: true\n')
+    const p = run({ FARAMESH_PORT: '0' })
+    await until(() => p.stderr().includes('gateway listening'))
+    const url = /"url":"([^"]+)"/.exec(p.stderr())![1]!
+    // A request whose body never finishes keeps the drain waiting (up to the 5 s cut-off).
+    const socket = connect(Number(new URL(url).port), '127.0.0.1')
+    await new Promise((r) => socket.once('connect', r))
+    socket.write('POST /v1/actions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{')
+    await new Promise((r) => setTimeout(r, 100))
+    p.child.kill('SIGINT')
+    await new Promise((r) => setTimeout(r, 1300))
+    const second = Date.now()
+    p.child.kill('SIGINT')
+    expect(await p.exited).toBe(1)
+    expect(Date.now() - second).toBeLessThan(1500)
+    expect(p.stderr()).toContain('"msg":"second signal: exiting without waiting for the drain"')
+    socket.destroy()
+  })
+
+  it('a stop while it still starts (waiting for Postgres) exits 0 at once instead of dying of the signal', async () => {
+    setup('rules:\n  - match: { tool: http, op: get }\n    allow: true\n')
+    const p = run({ FARAMESH_PORT: '0', FARA_DB_BACKEND: 'postgres', FARA_POSTGRES_DSN: 'postgres://u:p@127.0.0.1:1/none' })
+    await until(() => p.stderr().includes('postgres not reachable yet'))
+    const sent = Date.now()
+    p.child.kill('SIGINT')
+    expect(await p.exited).toBe(0)
+    expect(Date.now() - sent).toBeLessThan(2000)
+    expect(p.stderr()).toContain('"msg":"shutting down before the gateway finished starting","signal":"SIGINT"')
   })
 
   it('refuses to start on a corrupted policy, printing file, line and reason, exit code non-zero', async () => {

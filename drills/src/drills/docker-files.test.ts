@@ -1,13 +1,15 @@
 // docker/: the files lint clean, and what the image and compose would run actually runs, as processes.
-import { execFile } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { execFile, spawnSync } from 'node:child_process'
+import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { lintDockerfile, parseStages, runtimeStage } from '../harness/dockerfile.js'
 import { layOutImage, type ImageRoot } from '../harness/image-root.js'
 import { parseComposeYaml, resolveCompose, serviceEnv, validateCompose } from '../harness/compose.js'
-import { dockerDir } from '../harness/paths.js'
+import { dockerDir, repoRoot } from '../harness/paths.js'
+import { runWithSudo, shellLines, unsudoedAfterChown } from '../harness/shell-doc.js'
 import { startGatewayProcess, type GatewayProcess } from '../harness/gateway-process.js'
 import { nonRootUser } from '../harness/users.js'
 
@@ -126,4 +128,59 @@ describe('docker/compose*.yaml', () => {
       /POSTGRES_PASSWORD/,
     )
   })
+})
+
+describe('the signing-key commands, as a user without root types them', () => {
+  const readme = shellLines(read('README.md'))
+  const keyLines = (lines: string[]) => lines.filter((l) => l.includes('ledger-signing-key'))
+  /** What `faramesh init-docker` prints as next steps: the same key commands, numbered and indented. */
+  const nextSteps = async (): Promise<string[]> => {
+    const dir = mkdtempSync(join(tmpdir(), 'faramesh-next-steps-'))
+    try {
+      const cli = join(repoRoot, 'packages', 'cli', 'bin', 'run.js')
+      const { stdout } = await run(process.execPath, [cli, 'init-docker', '--dry-run', '--json', '--dir', dir])
+      return (JSON.parse(stdout) as { next_steps: string[] }).next_steps.map((l) => l.replace(/^\s*(\d+\.\s+)?/, ''))
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+
+  it('docker/README.md and init-docker\'s next steps use sudo for every command on a file after a sudo chown of it', async () => {
+    expect(keyLines(readme).length).toBeGreaterThanOrEqual(2)
+    expect(unsudoedAfterChown(readme)).toEqual([])
+    const steps = keyLines(await nextSteps())
+    expect(steps).toEqual(keyLines(readme))
+    expect(unsudoedAfterChown(steps)).toEqual([])
+  })
+
+  it('the check is live: it catches a chmod without sudo after sudo chown', () => {
+    expect(unsudoedAfterChown(['sudo chown 1000:1000 k.pem && chmod 0400 k.pem'])).toEqual([
+      { line: 'sudo chown 1000:1000 k.pem && chmod 0400 k.pem', command: 'chmod 0400 k.pem', path: 'k.pem' },
+    ])
+    expect(unsudoedAfterChown(['sudo chown -R 1000:1000 k.pem', 'cat k.pem | head'])).toHaveLength(1)
+  })
+
+  const user = nonRootUser()
+  const openssl = spawnSync('openssl', ['version']).status === 0
+  it.skipIf(!user || !openssl)(
+    'run for real by a non-root user with sudo, they leave a key only uid 1000 (the image\'s node user) can read',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'faramesh-key-'))
+      try {
+        // The user's own docker/ folder. Docker bind-mounts the key file itself, so only the file's owner and mode
+        // decide who reads it in the container; the folder is searchable here so that uid 1000 can try.
+        chownSync(dir, user!.uid, user!.gid)
+        chmodSync(dir, 0o755)
+        for (const line of keyLines(readme)) expect(runWithSudo(line, dir, user!), line).toEqual({ ok: true })
+        const key = join(dir, 'secrets', 'ledger-signing-key.pem')
+        const st = statSync(key)
+        expect({ uid: st.uid, gid: st.gid, mode: st.mode & 0o777 }).toEqual({ uid: 1000, gid: 1000, mode: 0o400 })
+        const asUid = (uid: number) => spawnSync('openssl', ['pkey', '-in', key, '-noout'], { uid, gid: uid === 1000 ? 1000 : user!.gid })
+        expect(asUid(1000).status).toBe(0)
+        expect(asUid(user!.uid).status).not.toBe(0)
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    },
+  )
 })

@@ -2,6 +2,7 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import type { Action, ActionEvent } from '@faramesh/policy-core'
+import { ruleRef } from '@faramesh/policy-core/wire'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeDrawer as close, openDashboard, ready as readyOn, rows as rowsOn, type Dashboard } from './fixture.js'
@@ -107,7 +108,12 @@ describe('dashboard (auth off)', () => {
     await dialog.locator('[data-events="2"]').waitFor()
     expect(await dialog.locator('[data-field="Reason"]').textContent()).toBe('Destructive shell command')
     expect(await dialog.locator('[data-field="Reason code"]').textContent()).toBe('POLICY_DENY')
-    expect(await dialog.locator('[data-field="Matched rule"]').textContent()).toBe('rule #2')
+    // Named as `faramesh explain` and `policy-diff` name it: the policy's second rule is rules[1], its rule_index.
+    const shown = await dialog.locator('[data-field="Matched rule"]').textContent()
+    const stored = await gw.api<Action>(`/v1/actions/${new URL(page.url()).searchParams.get('action')}`)
+    expect(stored.rule_index).toBe(1)
+    expect(shown).toBe('rules[1]')
+    expect(shown).toBe(ruleRef(stored.rule_index!))
     expect(await dialog.locator('[data-field="Request hash"]').textContent()).toMatch(/^[0-9a-f]{64}$/)
     expect(await dialog.locator('[data-field="Provenance id"]').textContent()).toMatch(/^[0-9a-f]{64}$/)
     expect(await dialog.locator('li[data-event]').evaluateAll((els) => els.map((e) => e.getAttribute('data-event')))).toEqual([

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core'
 import type { Explanation, PolicyInfo } from '@faramesh/policy-core'
+import { ruleRef } from '@faramesh/policy-core/wire'
 import { resolve } from 'node:path'
 import { BaseCommand } from '../base-command.js'
 import { actionIdArg } from '../flags.js'
@@ -62,7 +63,7 @@ the one that matched, and for each rule before it the condition that did not hol
           for (const t of trace.trace) {
             const mark = t.matched ? paint('green', '✓') : paint('red', '✗')
             const why = t.matched ? paint('green', 'matched') : (t.failed?.why ?? 'did not match')
-            lines.push(`  ${mark} rules[${t.rule_index}] ${t.description} — ${why}`)
+            lines.push(`  ${mark} ${ruleRef(t.rule_index)} ${t.description} — ${why}`)
           }
           if (!trace.trace.some((t) => t.matched)) lines.push(`  ${paint('red', '✗')} no rule matched: deny by default`)
           if (policyChanged) {

@@ -1,4 +1,5 @@
 import { Args, Flags } from '@oclif/core'
+import { ruleRef } from '@faramesh/policy-core/wire'
 import { BaseCommand } from '../base-command.js'
 import { paint } from '../output/color.js'
 import type { PolicyDiff } from '../policy/diff.js'
@@ -10,13 +11,13 @@ function render(d: PolicyDiff, oldFile: string, newFile: string): string[] {
   const section = (title: string, items: string[]): void => {
     if (items.length > 0) lines.push('', `${title}:`, ...items)
   }
-  section('Added rules', d.added.map((r) => paint('green', `  + rules[${r.rule_index}] ${r.effect}: ${r.description}`)))
-  section('Removed rules', d.removed.map((r) => paint('red', `  - rules[${r.rule_index}] ${r.effect}: ${r.description}`)))
+  section('Added rules', d.added.map((r) => paint('green', `  + ${ruleRef(r.rule_index)} ${r.effect}: ${r.description}`)))
+  section('Removed rules', d.removed.map((r) => paint('red', `  - ${ruleRef(r.rule_index)} ${r.effect}: ${r.description}`)))
   section(
     'Changed rules',
-    d.changed.map((c) => paint('yellow', `  ~ rules[${c.new.rule_index}] ${c.new.description}: ${c.changes.map((x) => `${x.field} ${x.old ?? '-'} → ${x.new ?? '-'}`).join(', ')}`)),
+    d.changed.map((c) => paint('yellow', `  ~ ${ruleRef(c.new.rule_index)} ${c.new.description}: ${c.changes.map((x) => `${x.field} ${x.old ?? '-'} → ${x.new ?? '-'}`).join(', ')}`)),
   )
-  section('Moved rules (first match may differ)', d.moved.map((m) => paint('yellow', `  ↕ rules[${m.old_index}] → rules[${m.new_index}] ${m.description}`)))
+  section('Moved rules (first match may differ)', d.moved.map((m) => paint('yellow', `  ↕ ${ruleRef(m.old_index)} → ${ruleRef(m.new_index)} ${m.description}`)))
   const rr = d.risk_rules
   section('Risk rules', [
     ...rr.added.map((n) => paint('green', `  + ${n}`)),

@@ -26,6 +26,7 @@ fails keeps the previous policy.`
 
   async run(): Promise<void> {
     const { loadConfig, startGateway, closeOnSignals } = await import('@faramesh/server/node')
+    const { createLogger } = await import('@faramesh/server')
     const f = this.flags
     const overrides: Record<string, string> = {}
     if (f.host !== undefined) overrides.FARAMESH_HOST = f.host
@@ -37,8 +38,11 @@ fails keeps the previous policy.`
     if (f.demo) overrides.FARAMESH_DEMO = '1'
     if (f['log-level'] !== undefined) overrides.FARAMESH_LOG_LEVEL = f['log-level']
     const config = loadConfig({ ...process.env, ...overrides }, process.cwd())
-    const handle = await startGateway(config)
-    closeOnSignals(handle)
+    const logger = createLogger({ level: config.logLevel })
+    const starting = startGateway(config, { logger })
+    // Before the first await: a Ctrl-C while the gateway starts is a clean stop, never a death by signal.
+    closeOnSignals(starting, logger)
+    const handle = await starting
     const info = {
       url: handle.url,
       port: handle.port,

@@ -10,7 +10,7 @@ export function dockerNextSteps(dockerDir: string): string[] {
     '                                                       (docker build -f docker/Dockerfile -t … .) and pushed',
     '     or FARAMESH_BUILD_CONTEXT=/path/to/faramesh         to let compose build it from a checkout',
     '3. mkdir -p secrets && openssl genpkey -algorithm ed25519 -out secrets/ledger-signing-key.pem',
-    '   sudo chown 1000:1000 secrets/ledger-signing-key.pem && chmod 0400 secrets/ledger-signing-key.pem',
+    '   sudo chmod 0400 secrets/ledger-signing-key.pem && sudo chown 1000:1000 secrets/ledger-signing-key.pem',
     '4. docker compose up -d   (Postgres; or `docker compose -f compose.sqlite.yaml up` for the SQLite demo, no token)',
     'The gateway mounts ../policies read-only (FARAMESH_POLICY_DIR) and reloads default.yaml when it changes.',
   ]

@@ -123,10 +123,7 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
   else app.get('/', (c) => c.json({ name: 'faramesh', docs: '/openapi.json', playground: '/playground', health: '/health' }))
 
   // Seeded before listening, so the first request (and a client counting actions) already sees the demo data.
-  if (config.demo) {
-    const n = await seedDemo(ledger, app.service).catch((err: unknown) => (logger.warn('demo seed failed', { error: String(err) }), 0))
-    if (n > 0) logger.info('seeded demo actions', { count: n })
-  }
+  if (config.demo) await seedDemo(ledger, app.service, logger).catch((err: unknown) => logger.warn('demo seed failed', { error: String(err) }))
   let server: Server
   let port: number
   try {
@@ -178,22 +175,53 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
 }
 
 /**
- * SIGTERM/SIGINT → graceful close, then exit; a second signal exits at once. Also logs (rather than dies on) a
- * stray promise rejection: a gateway that loses its database should answer 503, not vanish.
+ * Signals that arrive this soon after the first are the same request to stop, not an impatient second one: a
+ * terminal sends Ctrl-C's SIGINT to the whole foreground process group, and the process manager in it (pnpm, npm,
+ * a shell) forwards its own copy to us as well; pnpm 12 even turns a second SIGINT it receives into a SIGTERM for
+ * its child. Measured under `pnpm start` (apps/server/test/pnpm-start.test.ts): two or three signals within ~10 ms.
  */
-export function closeOnSignals(handle: GatewayHandle): void {
+const REPEATED_SIGNAL_WINDOW_MS = 1000
+
+/**
+ * SIGTERM/SIGINT → graceful close, then exit 0; the copies of that signal relayed within REPEATED_SIGNAL_WINDOW_MS
+ * are part of the same stop. A signal after that window means "stop now": exit 1 without waiting for the drain.
+ *
+ * Pass the promise of a gateway that is still starting (with the logger it uses) to have the handlers in place
+ * from the first moment: a stop that arrives before the gateway listens (Ctrl-C while it waits for Postgres, or
+ * in the instant between its "listening" line and the handle reaching the caller) exits 0 at once instead of
+ * meeting Node's default, death by signal, which pnpm reports as a failed command. Exiting there is as safe as
+ * any crash: nothing was acknowledged yet, and the ledger's writes are atomic.
+ *
+ * Also logs (rather than dies on) a stray promise rejection: a gateway that loses its database should answer 503,
+ * not vanish.
+ */
+export function closeOnSignals(handle: GatewayHandle): void
+export function closeOnSignals(starting: Promise<GatewayHandle>, logger: Logger): void
+export function closeOnSignals(gateway: GatewayHandle | Promise<GatewayHandle>, logger?: Logger): void {
+  let handle = gateway instanceof Promise ? null : gateway
+  const log = logger ?? handle!.logger
+  // A failed start is the caller's to report (it awaits the same promise).
+  if (gateway instanceof Promise) gateway.then((h) => (handle = h), () => {})
   process.on('unhandledRejection', (reason) => {
-    handle.logger.error('unhandled rejection', { error: reason instanceof Error ? reason.stack : String(reason) })
+    log.error('unhandled rejection', { error: reason instanceof Error ? reason.stack : String(reason) })
   })
-  let seen = false
+  let firstAt: number | null = null
   const onSignal = (sig: NodeJS.Signals): void => {
-    if (seen) process.exit(1)
-    seen = true
-    handle.logger.info('shutting down', { signal: sig })
+    if (firstAt !== null) {
+      if (Date.now() - firstAt < REPEATED_SIGNAL_WINDOW_MS) return
+      log.warn('second signal: exiting without waiting for the drain', { signal: sig })
+      process.exit(1)
+    }
+    firstAt = Date.now()
+    if (!handle) {
+      log.info('shutting down before the gateway finished starting', { signal: sig })
+      process.exit(0)
+    }
+    log.info('shutting down', { signal: sig })
     handle.close().then(
       () => process.exit(0),
       (err: unknown) => {
-        handle.logger.error('shutdown failed', { error: String(err) })
+        log.error('shutdown failed', { error: String(err) })
         process.exit(1)
       },
     )

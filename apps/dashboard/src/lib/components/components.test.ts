@@ -1,5 +1,6 @@
 // Components rendered to HTML with svelte/server: what a reviewer (or a screen reader) gets for given props.
-import type { Action, ActionEvent } from '@faramesh/policy-core'
+import { evaluate, explain, parsePolicy, type Action, type ActionEvent } from '@faramesh/policy-core'
+import { ruleRef } from '@faramesh/policy-core/wire'
 import { render } from 'svelte/server'
 import { describe, expect, it } from 'vitest'
 import DecisionDetails from './decision-details.svelte'
@@ -28,16 +29,32 @@ describe('components', () => {
     expect(body).not.toMatch(/<button[^>]*disabled[^>]*aria-label="Next page"/)
   })
 
-  it('decision details: the rule (1-based), the code and the hashes, leaving out what is absent', () => {
+  it('decision details: the rule named as explain names it (rules[1], 0-based), the code and the hashes, leaving out what is absent', () => {
     const action = {
       decision: 'deny', outcome: 'HALT', reason: 'Destructive shell command', reason_code: 'POLICY_DENY', rule_index: 1,
       request_hash: 'a'.repeat(64), policy_hash: 'b'.repeat(64), provenance_id: 'c'.repeat(64), profile_id: null,
     } as unknown as Action
     const out = text(render(DecisionDetails, { props: { action } }).body)
-    expect(out).toContain('Matched rule rule #2')
+    expect(out).toContain('Matched rule rules[1]')
     expect(out).toContain('Reason code POLICY_DENY')
     expect(out).toContain(`Request hash ${'a'.repeat(64)}`)
     expect(out).not.toContain('Profile')
+  })
+
+  it('decision details: the matched rule reads as in the explain trace of the same policy and request', () => {
+    const policy = parsePolicy(
+      'rules:\n  - match: { tool: http, op: get }\n    allow: true\n  - match: { tool: shell, op: "*" }\n    require_approval: true\n' +
+        '  - match: { tool: "*", op: "*" }\n    deny: true\n',
+      { source: 'p.yaml' },
+    )
+    const request = { agent_id: 'a', tool: 'db', operation: 'drop', params: {} }
+    const matched = explain(policy, request).trace.find((t) => t.matched)!
+    const action = { ...evaluate(policy, request), outcome: 'HALT' } as unknown as Action
+    const out = text(render(DecisionDetails, { props: { action } }).body)
+    // The explain command prints `✓ ${ruleRef(t.rule_index)} …` for this trace entry.
+    expect(out).toContain(`Matched rule ${ruleRef(matched.rule_index)}`)
+    expect(out).toContain('Matched rule rules[2]')
+    expect(text(render(DecisionDetails, { props: { action: { ...action, rule_index: null } } }).body)).toContain('Matched rule no rule matched')
   })
 
   it('event timeline: events in order with their meta summarised', () => {

@@ -1,4 +1,5 @@
 import { Args, Flags } from '@oclif/core'
+import { ruleRef } from '@faramesh/policy-core/wire'
 import { relative, resolve } from 'node:path'
 import { BaseCommand } from '../../base-command.js'
 import { gatewayConfig } from '../../server-config.js'
@@ -104,7 +105,7 @@ else FARAMESH_PROFILE_FILE (or FARA_PROFILE_FILE), else profiles/default.yaml wh
     }
     if (r.changed === 0) lines.push('', paint('green', '✓ No decision would change.'))
     for (const g of r.groups) {
-      const where = g.decided_by === 'rule' ? `rules[${g.rule_index}]` : g.decided_by === 'default' ? 'no rule matched' : g.decided_by
+      const where = g.decided_by === 'rule' ? ruleRef(g.rule_index!) : g.decided_by === 'default' ? 'no rule matched' : g.decided_by
       lines.push('', `${paint('bold', `${where} "${g.description}"`)} — ${plural(g.count, 'change')} (${moves(g.transitions)})`)
       lines.push(...this.table(g.actions, ['Now', 'Candidate'], (a) => [paintDecision(a.old_decision), paintDecision(a.new_decision)]))
     }
@@ -116,7 +117,7 @@ else FARAMESH_PROFILE_FILE (or FARA_PROFILE_FILE), else profiles/default.yaml wh
           paintDecision(a.new_decision),
           paintRisk(a.old_risk),
           paintRisk(a.new_risk),
-          a.new_risk_rule ?? (a.rule_index === null ? '-' : `rules[${a.rule_index}]`),
+          a.new_risk_rule ?? (a.rule_index === null ? '-' : ruleRef(a.rule_index)),
         ]),
       )
     }

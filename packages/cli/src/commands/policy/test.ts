@@ -1,4 +1,5 @@
 import { Args, Flags } from '@oclif/core'
+import { ruleRef } from '@faramesh/policy-core/wire'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { BaseCommand } from '../../base-command.js'
@@ -113,7 +114,7 @@ File format:
       `Rule coverage: ${cov.rules_exercised}/${cov.rules_total} rules exercised` +
         (cov.risk_rules_total > 0 ? `, ${cov.risk_rules_exercised}/${cov.risk_rules_total} risk rule${cov.risk_rules_total === 1 ? '' : 's'}` : ''),
     ]
-    for (const u of cov.unexercised_rules) lines.push(paint('yellow', `  never matched: rules[${u.rule_index}] ${u.effect}${u.description ? ` "${u.description}"` : ''}`))
+    for (const u of cov.unexercised_rules) lines.push(paint('yellow', `  never matched: ${ruleRef(u.rule_index)} ${u.effect}${u.description ? ` "${u.description}"` : ''}`))
     for (const u of cov.unexercised_risk_rules) lines.push(paint('yellow', `  never matched: risk rule "${u.name}"`))
     lines.push('')
     return lines
