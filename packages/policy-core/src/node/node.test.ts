@@ -1,4 +1,4 @@
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -181,6 +181,23 @@ describe('openWatchedFile', () => {
     writeFileSync(join(dir, 'bad.txt'), 'x')
     expect(() => openWatchedFile(join(dir, 'bad.txt'), { parse })).toThrow('not an integer')
     expect(() => openWatchedFile(join(dir, 'none.txt'), { parse })).toThrow(expect.objectContaining({ code: 'FILE_NOT_FOUND' }))
+  })
+
+  it('follows a file whose directory does not exist yet, without reporting an error', async () => {
+    const file = join(dir, 'later', 'n.txt')
+    const errors: Error[] = []
+    const f = openWatchedFile(file, { parse, whenMissing: () => 0, onError: (e) => errors.push(e), pollMs: 30 })
+    f.watch()
+    try {
+      mkdirSync(join(dir, 'later'))
+      writeFileSync(file, '5')
+      await waitFor(() => (f.current() === 5 ? true : undefined))
+      writeFileSync(file, '6') // now through the directory watch the poll attached (or the poll itself)
+      await waitFor(() => (f.current() === 6 ? true : undefined))
+      expect(errors).toEqual([])
+    } finally {
+      f.close()
+    }
   })
 
   it('notices a change by polling when no file event arrives', async () => {

@@ -106,6 +106,23 @@ export function openWatchedFile<T>(path: string, opts: WatchedFileOptions<T>): W
     return 'changed'
   }
 
+  // The directory, not the file: editors save by renaming over it, and mounted config (Kubernetes) swaps a symlink
+  // beside it. Any event there re-reads the file; identical bytes change nothing. A directory that does not exist
+  // (yet) is left to the poll, which attaches the watch once it does; a watch that breaks is dropped the same way.
+  const attach = (): void => {
+    try {
+      watcher = watch(dirname(file), { persistent: false }, soon)
+    } catch {
+      watcher = null
+      return
+    }
+    watcher.on('error', () => {
+      watcher?.close()
+      watcher = null
+      soon()
+    })
+  }
+
   const soon = (): void => {
     clearTimeout(timer)
     timer = setTimeout(reload, opts.debounceMs ?? 100)
@@ -119,21 +136,11 @@ export function openWatchedFile<T>(path: string, opts: WatchedFileOptions<T>): W
     reload,
     watch() {
       if (closed || watcher || poller) return
-      // The directory, not the file: editors save by renaming over it, and mounted config (Kubernetes) swaps a
-      // symlink beside it. Any event there re-reads the file; identical bytes change nothing.
-      try {
-        watcher = watch(dirname(file), { persistent: false }, soon)
-        watcher.on('error', (err) => {
-          watcher?.close()
-          watcher = null
-          fail(new PolicyError('FILE_READ_ERROR', `Watching ${path} failed: ${err.message}`, { source: path, cause: err }))
-        })
-      } catch (err) {
-        fail(new PolicyError('FILE_READ_ERROR', `Watching ${path} failed: ${(err as Error).message}`, { source: path, cause: err }))
-      }
+      attach()
       const every = opts.pollMs ?? 2000
       if (every > 0) {
         poller = setInterval(() => {
+          if (!watcher) attach()
           if (failure !== null || signature(file) !== seen) reload()
         }, every)
         poller.unref()
