@@ -2,7 +2,7 @@
 import Database from 'better-sqlite3'
 import { LedgerError } from '../errors.js'
 import { buildLedger } from '../ledger.js'
-import { resolveSigningKey } from '../signing.js'
+import { resolveSigningKey, sqliteSigningKeyPath } from '../signing.js'
 import type { Ledger, LedgerOptions } from '../types.js'
 import { sqliteError } from './errors.js'
 import { checkSchemaVersion, migrateSqlite } from './migrator.js'
@@ -42,7 +42,7 @@ export async function openSqliteLedger(path: string, options: SqliteLedgerOption
     db.pragma('synchronous = FULL')
     migrateSqlite(db, path, (options.clock?.() ?? new Date()).toISOString())
     // verifyOnly: no key file is read or created, and no writer (nor its WAL checkpointer) is started.
-    const key = options.verifyOnly ? null : resolveSigningKey(options, path === ':memory:' ? null : `${path}.signing-key.pem`)
+    const key = options.verifyOnly ? null : resolveSigningKey(options, path === ':memory:' ? null : sqliteSigningKeyPath(path))
     const inline = path === ':memory:' || options.writeWorker === false
     const writer = options.verifyOnly ? refusingWriter() : inline ? inlineWriter(db) : await startWriteWorker({ path, busyTimeoutMs })
     try {
