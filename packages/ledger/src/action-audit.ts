@@ -34,9 +34,13 @@ export async function auditActions(store: LedgerStore, head: number, checked: nu
     for (const { action, events: filed } of batch) {
       // An event filed under this row's pos but naming another action is not this action's (SQLite's action_pos is
       // not hashed): it is left out here and found by the count below.
-      const events = filed.filter((e) => e.action_id === action.id)
-      linked += events.reduce((n, e) => n + (e.seq <= head ? 1 : 0), 0)
-      if (events.some((e) => e.seq > head)) {
+      const events = filed.every((e) => e.action_id === action.id) ? filed : filed.filter((e) => e.action_id === action.id)
+      let later = false
+      for (const e of events) {
+        if (e.seq <= head) linked += 1
+        else later = true
+      }
+      if (later) {
         report.skipped += 1
         continue
       }

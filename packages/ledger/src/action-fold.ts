@@ -265,7 +265,8 @@ export function foldAction(events: readonly FoldEvent[]): Expected {
     for (const [col, v] of Object.entries(stored)) if (COLUMN_SET.has(col)) x[col as ActionColumn] = fromStamp(v, seq)
     if (req) for (const c of ['params', 'context'] as const) x[c] ??= { kind: 'request', seq }
     if (prov) for (const c of derivedParts) x[c] = { kind: 'provenance', seq }
-    for (const c of CHECKED_COLUMNS) x[c] ??= value(null, seq)
+    const nothing = value(null, seq) // one shared (immutable) expectation for every column left null
+    for (const c of CHECKED_COLUMNS) x[c] ??= nothing
     rest = events.slice(k + 1)
   } else {
     // Written before stamps: the create is the first event and the decision_made events right after it.

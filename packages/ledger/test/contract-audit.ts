@@ -131,6 +131,29 @@ export function auditContract(backend: Backend, fresh: () => Promise<TestDb>): v
       await ledger.close()
     })
 
+    it('raises no false alarm while the ledger is being written during verify', async () => {
+      const db = await fresh()
+      const ledger = await db.open(QUIET)
+      const early = await Promise.all(Array.from({ length: 60 }, () => submit(ledger)))
+      let writing = true
+      const writer = (async () => {
+        for (let i = 0; writing; i++) {
+          const a = await submit(ledger)
+          if (i % 2 === 0) await approveAndRun(ledger, early[i % early.length]!).catch(() => undefined)
+          else await approveAndRun(ledger, a)
+        }
+      })()
+      for (let round = 0; round < 5; round++) {
+        const v = await ledger.verify()
+        expect(v, `round ${round}`).toMatchObject({ ok: true })
+        expect(v.ok && v.actions!.checked + v.actions!.skipped).toBeGreaterThanOrEqual(60)
+      }
+      writing = false
+      await writer
+      expect(await ledger.verify()).toMatchObject({ ok: true, actions: { skipped: 0 } })
+      await ledger.close()
+    })
+
     it('finds a deleted action row, a row no event wrote, and (SQLite) an event moved to another timeline', async () => {
       const db = await fresh()
       const x = await threeActions(db)

@@ -50,6 +50,7 @@ Exits with 11 when the log does not verify.`
     let source: string
     let result: VerifyResult
     let actionsBy: 'database' | 'gateway' | null = null
+    let actionsNote = 'not checked (an export has no action rows: verify the database with --db, or the running gateway)'
     let gatewayKey: string | null = null
     if (dbPath) {
       source = dbPath
@@ -81,6 +82,7 @@ Exits with 11 when the log does not verify.`
       result = await verifyNdjson(await api.exportNdjson(), pems)
       gatewayKey = (await api.publicKey().catch(() => null))?.key_id ?? null
       // The export carries the chain only; the rows are checked where they are, by the gateway's own verify.
+      actionsNote = 'not checked (this gateway does not check its actions table)'
       if (result.ok) ({ result, actionsBy } = fromGateway(result, await api.ledgerVerify()))
     }
 
@@ -96,7 +98,7 @@ Exits with 11 when the log does not verify.`
       actions_checked_by: actionsBy,
       ...result,
     }
-    this.output(report, () => humanReport(result, { source, dbPath, trusted, choice, databaseOnly, gatewayKey, actionsBy }))
+    this.output(report, () => humanReport(result, { source, dbPath, trusted, choice, databaseOnly, gatewayKey, actionsBy, actionsNote }))
     if (!result.ok) this.fail('VERIFY_FAILED', failureLine(result))
   }
 }
@@ -133,6 +135,7 @@ interface HumanContext {
   databaseOnly: string[]
   gatewayKey: string | null
   actionsBy: 'database' | 'gateway' | null
+  actionsNote: string
 }
 
 function humanReport(r: VerifyResult, c: HumanContext): string[] {
@@ -151,7 +154,7 @@ function humanReport(r: VerifyResult, c: HumanContext): string[] {
     else if (cp.unsigned === 0) lines.push(`  checkpoints: ${cp.count}, the last at seq ${cp.last_seq}: every event is covered by a signature`)
     else lines.push(`  checkpoints: ${cp.count}, the last at seq ${cp.last_seq}: ${plural(cp.unsigned, 'event')} after it ${cp.unsigned === 1 ? 'is' : 'are'} not covered by any signature yet`)
   }
-  if (r.ok) lines.push(`  actions: ${actionsLine(r, c.actionsBy)}`)
+  if (r.ok) lines.push(`  actions: ${actionsLine(r, c.actionsBy, c.actionsNote)}`)
   if (c.trusted.length === 0) lines.push(`  trusted keys: none${c.choice.note ? ` (${c.choice.note})` : ''}`)
   else {
     lines.push('  trusted keys:')
@@ -162,9 +165,9 @@ function humanReport(r: VerifyResult, c: HumanContext): string[] {
   return lines
 }
 
-function actionsLine(r: Extract<VerifyResult, { ok: true }>, by: 'database' | 'gateway' | null): string {
+function actionsLine(r: Extract<VerifyResult, { ok: true }>, by: 'database' | 'gateway' | null, note: string): string {
   const a = r.actions
-  if (!a) return by === null ? 'not checked (an export has no action rows; verify the database or the gateway)' : 'not checked'
+  if (!a) return note
   let line = `${plural(a.checked, 'row')} follow${a.checked === 1 ? 's' : ''} from ${a.checked === 1 ? 'its' : 'their'} events${by === 'gateway' ? ' (checked by the gateway)' : ''}`
   if (a.skipped > 0) line += `, ${a.skipped} written during the check left for the next one`
   const uncovered = Object.entries(a.uncovered)
