@@ -64,7 +64,12 @@ export async function buildLedger(store: LedgerStore, key: SigningKey | null, op
    */
   function checkpoint(minAdvance: number): Promise<Checkpoint | null> {
     checkpointing = checkpointing.catch(() => null).then(async () => {
-      const cp = await store.appendCheckpoint((head) => signCheckpoint(key!, head, now()), minAdvance)
+      // Never earlier than the last checkpoint: a clock stepped back (or another gateway's ahead) keeps the
+      // sequence increasing in time as well as in seq, and never stops signing.
+      const cp = await store.appendCheckpoint((head, last) => {
+        const t = now()
+        return signCheckpoint(key!, head, last && last.created_at > t ? last.created_at : t)
+      }, minAdvance)
       const latest = cp ?? (await store.lastCheckpoint())
       if (latest) lastCheckpointSeq = Math.max(lastCheckpointSeq, latest.seq)
       return latest

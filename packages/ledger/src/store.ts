@@ -48,7 +48,7 @@ export interface LedgerStore {
    * checkpoint; null when it is not. Atomic against other processes (SQLite: a conditional insert; Postgres: an
    * advisory lock), so checkpoints of several writers form one increasing sequence.
    */
-  appendCheckpoint(sign: (head: { seq: number; hash: string }) => Checkpoint, minAdvance: number): Promise<Checkpoint | null>
+  appendCheckpoint(sign: (head: { seq: number; hash: string }, last: Checkpoint | null) => Checkpoint, minAdvance: number): Promise<Checkpoint | null>
   /** Up to `limit` actions with pos > afterPos in pos order, each with its events, from one snapshot. */
   auditActions(afterPos: number, limit: number): Promise<AuditedAction[]>
   unlinkedEvent(maxSeq: number): Promise<UnlinkedEvent | null>

@@ -50,6 +50,20 @@ export function auditContract(backend: Backend, fresh: () => Promise<TestDb>): v
       expect(a.id).toBeTruthy()
     })
 
+    it('keeps signing when the clock steps back: a checkpoint is never dated before the last one', async () => {
+      const db = await fresh()
+      let at = Date.parse('2026-06-01T12:00:00.000Z')
+      const ledger = await db.open({ ...QUIET, checkpointEvery: 0, clock: () => new Date(at) })
+      await submit(ledger)
+      const first = (await ledger.checkpoint())!
+      at -= 3_600_000
+      await submit(ledger)
+      const second = (await ledger.checkpoint())!
+      expect(second.seq).toBe(4)
+      expect(second.created_at).toBe(first.created_at)
+      await ledger.close()
+    })
+
     it('says how many events after the last checkpoint no signature covers', async () => {
       const db = await fresh()
       let ledger = await db.open({ ...QUIET, checkpointEvery: 0 })

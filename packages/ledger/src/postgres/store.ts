@@ -179,9 +179,9 @@ export function createPostgresStore(sql: Sql): LedgerStore {
       sql.begin(async (tx) => {
         await tx`select pg_advisory_xact_lock(${CHECKPOINT_LOCK})`
         const [h] = await tx`select seq, hash from action_events order by seq desc limit 1`
-        const [last] = await tx`select seq from ledger_checkpoints order by seq desc limit 1`
+        const [last] = await tx`select seq, hash, created_at, key_id, signature from ledger_checkpoints order by seq desc limit 1`
         if (!h || Number(h.seq) < Number(last?.seq ?? 0) + Math.max(1, minAdvance)) return null
-        const cp = sign({ seq: Number(h.seq), hash: h.hash as string })
+        const cp = sign({ seq: Number(h.seq), hash: h.hash as string }, last ? ({ ...last, seq: Number(last.seq) } as Checkpoint) : null)
         await tx`insert into ledger_checkpoints ${tx(cp, 'seq', 'hash', 'created_at', 'key_id', 'signature')}`
         return cp
       }),

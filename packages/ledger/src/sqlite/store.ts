@@ -140,7 +140,7 @@ export function createSqliteStore(db: Database.Database, writer: SqliteWriter): 
     async appendCheckpoint(sign, minAdvance) {
       const [h, last] = await read('checkpoints', () => [head(), lastCheckpoint()] as const)
       if (!h || h.seq < (last?.seq ?? 0) + Math.max(1, minAdvance)) return null
-      const cp = sign(h)
+      const cp = sign(h, last)
       // The insert re-checks under the write lock: a checkpoint another process stored meanwhile wins.
       return (await writer.insertCheckpoint(cp)) ? cp : null
     },
