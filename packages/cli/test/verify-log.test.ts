@@ -204,4 +204,23 @@ describe('verify-log', () => {
     expect(snapshot(bare)).toEqual(plain)
     rmSync(gw.dir, { recursive: true, force: true })
   })
+
+  it('the other offline readers (replay-decision, policy simulate) create no key file and record no key either', async () => {
+    const { gw, allowed } = await stoppedGateway()
+    rmSync(`${gw.dbPath}.signing-key.pem`)
+    const keys = () => {
+      const db = new Database(gw.dbPath, { readonly: true })
+      try {
+        return db.prepare('SELECT key_id FROM ledger_keys').all()
+      } finally {
+        db.close()
+      }
+    }
+    const before = keys()
+    expect((await cli(['replay-decision', allowed.id, '--db', gw.dbPath, '--policy', gw.policyPath])).code).toBe(0)
+    expect((await cli(['policy', 'simulate', gw.policyPath, '--db', gw.dbPath], { cwd: gw.dir })).code).toBe(0)
+    expect(existsSync(`${gw.dbPath}.signing-key.pem`)).toBe(false)
+    expect(keys()).toEqual(before)
+    rmSync(gw.dir, { recursive: true, force: true })
+  })
 })
