@@ -47,7 +47,7 @@ describe(`kill -9 during ${TOTAL} submits`, () => {
     expect(load.acked.length).toBeGreaterThan(TOTAL / 2)
     expect(load.acked.length + failureCount(load)).toBe(TOTAL)
     expect([...load.failures.keys()].filter((k) => /^\d+$/.test(k) && k !== '503')).toEqual([])
-    expect(verifyLogCli({ url: gw.url })).toMatchObject({ ok: true })
+    expect(verifyLogCli({ url: gw.url, signingKeyFile: `${ws.sqlitePath}.signing-key.pem` })).toMatchObject({ ok: true })
     await gw.stop()
     expect(verifyLogCli({ db: ws.sqlitePath })).toMatchObject({ ok: true })
     const audit = await auditStore({ sqlite: ws.sqlitePath }, load.acked)
@@ -88,7 +88,7 @@ describe(`kill -9 during ${TOTAL} submits`, () => {
     expect([...load.failures.keys()].filter((k) => /^\d+$/.test(k) && k !== '503')).toEqual([])
     // The killed replica comes back without any repair step.
     const back = await fleet.restart(1)
-    expect(verifyLogCli({ url: back.url })).toMatchObject({ ok: true })
+    expect(verifyLogCli({ url: back.url, signingKeyFile: fleet.signingKeyPath })).toMatchObject({ ok: true })
     await fleet.stopAll()
     const audit = await auditStore({ postgres: fleet.dsn, signingKeyPath: fleet.signingKeyPath }, load.acked)
     expect(audit.missing).toEqual([])

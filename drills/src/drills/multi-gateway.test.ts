@@ -115,7 +115,7 @@ describe('three gateways on one Postgres', () => {
 
   it('keeps one chain that verifies, online and offline', async () => {
     for (const g of fleet.gateways) expect(await verifyViaApi(g.url)).toMatchObject({ ok: true })
-    expect(verifyLogCli({ url: fleet.gateways[2]!.url })).toMatchObject({ ok: true })
+    expect(verifyLogCli({ url: fleet.gateways[2]!.url, signingKeyFile: fleet.signingKeyPath })).toMatchObject({ ok: true })
     await fleet.stopAll()
     const audit = await auditStore({ postgres: fleet.dsn, signingKeyPath: fleet.signingKeyPath }, acked)
     expect(audit.missing).toEqual([])

@@ -74,8 +74,10 @@ export interface VerifyLogReport {
 }
 
 /** The real `faramesh verify-log --json`: against a gateway (`{ url }`) or a SQLite file (`{ db }`).
- *  Exit 0 means the chain verified; 11 means it did not (the JSON says where). */
-export function verifyLogCli(target: { url: string } | { db: string }): VerifyLogReport {
+ *  Exit 0 means the chain verified; 11 means it did not (the JSON says where). verify-log trusts only checkpoint
+ *  keys the operator provides: `signingKeyFile` is the gateway's FARAMESH_SIGNING_KEY_FILE (or its default file),
+ *  given as the operator's configuration would; a `db` needs none when its key sits beside it. */
+export function verifyLogCli(target: ({ url: string } | { db: string }) & { signingKeyFile?: string }): VerifyLogReport {
   const cli = join(repoRoot, 'packages', 'cli', 'bin', 'run.js')
   if (!existsSync(join(repoRoot, 'packages', 'cli', 'dist'))) {
     throw new DrillError(
@@ -91,7 +93,11 @@ export function verifyLogCli(target: { url: string } | { db: string }): VerifyLo
     const out = execFileSync(process.execPath, [cli, 'verify-log', ...args, '--json'], {
       encoding: 'utf8',
       cwd: tmpdir(),
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/root',
+        ...(target.signingKeyFile ? { FARAMESH_SIGNING_KEY_FILE: target.signingKeyFile } : {}),
+      },
       timeout: 60_000,
     })
     return JSON.parse(out) as VerifyLogReport

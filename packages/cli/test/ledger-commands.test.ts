@@ -134,7 +134,7 @@ describe('on a database written by a real gateway', () => {
     const checkpoint = await gw.handle.ledger.checkpoint()
     expect(checkpoint).not.toBeNull()
     const dir = tempDir()
-    const key = (await (await fetch(`${gw.url}/v1/ledger/public-key`)).json()) as { public_key_pem: string }
+    const key = (await (await fetch(`${gw.url}/v1/ledger/public-key`)).json()) as { key_id: string; public_key_pem: string }
     writeFileSync(join(dir, 'trusted.pem'), key.public_key_pem)
     writeFileSync(join(dir, 'other.pem'), generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString())
     const good = await cli(['verify-log', '--db', gw.dbPath, '--public-key', 'trusted.pem', '--json'], { cwd: dir })
@@ -142,10 +142,10 @@ describe('on a database written by a real gateway', () => {
     expect(json<{ ok: boolean; key_source: string }>(good)).toMatchObject({ ok: true, key_source: 'file' })
     const wrongDb = await cli(['verify-log', '--db', gw.dbPath, '--public-key', 'other.pem'], { cwd: dir })
     expect(wrongDb.code).toBe(11)
-    expect(wrongDb.stdout).toContain('bad_signature')
+    expect(wrongDb.stdout).toContain(`untrusted_key — checkpoint at seq ${checkpoint!.seq} is signed by key ${key.key_id}`)
     writeFileSync(join(dir, 'export.ndjson'), await (await fetch(`${gw.url}/v1/ledger/export`)).text())
     const wrongExport = json<{ ok: boolean; reason: string }>(await cli(['verify-log', '--ndjson', 'export.ndjson', '--public-key', 'other.pem', '--json'], { cwd: dir }))
-    expect(wrongExport).toMatchObject({ ok: false, reason: 'bad_signature' })
+    expect(wrongExport).toMatchObject({ ok: false, reason: 'untrusted_key', key_id: key.key_id })
   })
 
   it('verify-log on a missing database file is exit 3, not an empty chain', async () => {

@@ -2,6 +2,8 @@
 export type {
   ActionPage,
   ActionRecord,
+  ActionsReport,
+  CheckpointReport,
   ChainEvent,
   CreatedAction,
   Ledger,
@@ -11,6 +13,8 @@ export type {
   NewEvent,
   StagedAction,
   TransitionRequest,
+  VerifyOptions,
+  VerifyReason,
   VerifyResult,
 } from './types.js'
 export {
@@ -24,4 +28,4 @@ export {
 } from './errors.js'
 export { verifyNdjson, type NdjsonInput } from './verify-ndjson.js'
 export { eventBody, eventHash, type StoredEvent } from './hash-chain.js'
-export { checkpointPayload, keyIdOf } from './signing.js'
+export { checkpointPayload, keyIdOf, sqliteSigningKeyPath } from './signing.js'

@@ -111,6 +111,11 @@ export function loadOrCreateKeyFile(path: string): SigningKey {
   }
 }
 
+/** Where a SQLite ledger keeps its checkpoint key when none is configured: beside the database file. */
+export function sqliteSigningKeyPath(dbPath: string): string {
+  return `${dbPath}.signing-key.pem`
+}
+
 export function resolveSigningKey(
   opts: { signingKeyPem?: string | undefined; signingKeyPath?: string | undefined },
   defaultPath: string | null,

@@ -7,6 +7,20 @@ import type { OpResult, WriteOp } from './write-ops.js'
 
 export type CountFilter = Omit<ListFilter, 'limit' | 'offset' | 'cursor'>
 
+/** An action row and the events filed under it (oldest first), read in one snapshot (verify). */
+export interface AuditedAction {
+  pos: number
+  action: ActionRecord
+  events: StoredEvent[]
+}
+
+/** The first event with seq ≤ maxSeq not filed under a row of its action_id, and whether such a row exists. */
+export interface UnlinkedEvent {
+  seq: number
+  action_id: string
+  row_exists: boolean
+}
+
 export interface LedgerStore {
   readonly dialect: 'sqlite' | 'postgres'
   /** Batches applyBatch may be given before the previous one answered (it must apply them in that order). Default 1. */
@@ -28,7 +42,16 @@ export interface LedgerStore {
   eventAt(seq: number): Promise<StoredEvent | null>
   head(): Promise<{ seq: number; hash: string } | null>
   checkpoints(): Promise<Checkpoint[]>
-  insertCheckpoint(cp: Checkpoint): Promise<void>
+  lastCheckpoint(): Promise<Checkpoint | null>
+  /**
+   * Sign the head with `sign` and store it, only when the head is at least `minAdvance` events past the last stored
+   * checkpoint; null when it is not. Atomic against other processes (SQLite: a conditional insert; Postgres: an
+   * advisory lock), so checkpoints of several writers form one increasing sequence.
+   */
+  appendCheckpoint(sign: (head: { seq: number; hash: string }, last: Checkpoint | null) => Checkpoint, minAdvance: number): Promise<Checkpoint | null>
+  /** Up to `limit` actions with pos > afterPos in pos order, each with its events, from one snapshot. */
+  auditActions(afterPos: number, limit: number): Promise<AuditedAction[]>
+  unlinkedEvent(maxSeq: number): Promise<UnlinkedEvent | null>
   /** Public keys that signed checkpoints of this ledger (so a restart with a new key still verifies old ones). */
   publicKeys(): Promise<string[]>
   registerPublicKey(keyId: string, pem: string, createdAt: string): Promise<void>

@@ -72,15 +72,79 @@ export interface TransitionRequest {
   expectRequestHash?: string
 }
 
+export type VerifyReason =
+  | 'hash_mismatch'
+  | 'gap'
+  | 'broken_link'
+  | 'checkpoint_mismatch'
+  | 'truncated'
+  | 'bad_signature'
+  | 'untrusted_key'
+  | 'action_mismatch'
+  | 'action_missing'
+  | 'action_unchained'
+
+/** The signed checkpoints within the verified range. */
+export interface CheckpointReport {
+  /** Checkpoints in the range (on success, each signed by a trusted key and matching the chain). */
+  count: number
+  /** The highest checkpointed seq in the range, or null when there is none. */
+  last_seq: number | null
+  /** Events after the last checkpoint, up to the end of the range: no signature covers them yet. */
+  unsigned: number
+  /** key_id → how many of the checkpoints it signed. */
+  keys: Record<string, number>
+}
+
+/** The actions table held against the chain (a full verify only). */
+export interface ActionsReport {
+  /** Actions whose every covered column equals what their events say. */
+  checked: number
+  /** Column → how many actions' value no event vouches for (events written before stamps: see the README). */
+  uncovered: Record<string, number>
+  /** Actions written while verify ran (events after the walked head): left for the next verify. */
+  skipped: number
+}
+
 export type VerifyResult =
-  | { ok: true; checked: number; head: { seq: number; hash: string } | null }
+  | {
+      ok: true
+      checked: number
+      head: { seq: number; hash: string } | null
+      checkpoints: CheckpointReport
+      /** null for a range (`from`/`to`) or `actions: false`. */
+      actions?: ActionsReport | null
+      /** key_ids recorded in the store's ledger_keys (ledger.verify only): trusted only without `publicKeys`. */
+      database_keys?: string[]
+    }
   | {
       ok: false
       checked: number
       seq: number
-      reason: 'hash_mismatch' | 'gap' | 'broken_link' | 'checkpoint_mismatch' | 'truncated' | 'bad_signature'
+      reason: VerifyReason
       message: string
+      /** The action whose row differs from its events (action_*). */
+      action_id?: string
+      /** The column that differs (action_mismatch). */
+      field?: string
+      /** The checkpoint key that is not trusted (untrusted_key) or whose signature fails (bad_signature). */
+      key_id?: string
+      checkpoints?: CheckpointReport
+      database_keys?: string[]
     }
+
+export interface VerifyOptions {
+  from?: number
+  to?: number
+  /**
+   * The public keys (SPKI PEM) whose checkpoint signatures are trusted. Default: the ledger's own key and every key
+   * in the store's ledger_keys, which anyone who can write the database can add to: an auditor passes the keys
+   * they got out of band, and a checkpoint signed by any other key fails with `untrusted_key`.
+   */
+  publicKeys?: readonly string[]
+  /** Hold every action row against its events (default true; only for a verify of the whole chain). */
+  actions?: boolean
+}
 
 export interface LedgerStats {
   by_status_tool: Array<{ status: ActionStatus; tool: string; count: number }>
@@ -126,9 +190,10 @@ export interface Ledger {
   /** Events with seq > afterSeq, in seq order (SSE resume, replication). */
   readEvents(afterSeq: number, limit?: number): Promise<ChainEvent[]>
   head(): Promise<{ seq: number; hash: string } | null>
-  verify(range?: { from?: number; to?: number }): Promise<VerifyResult>
+  /** The chain (seq by seq), its signed checkpoints against the trusted keys, then every action row against its events. */
+  verify(options?: VerifyOptions): Promise<VerifyResult>
   checkpoints(): Promise<Checkpoint[]>
-  /** Sign the current head now (also happens every N events / T seconds). */
+  /** Sign the current head now (also happens every N events / T seconds and at close); the checkpoint that covers it. */
   checkpoint(): Promise<Checkpoint | null>
   publicKey(): { key_id: string; public_key_pem: string }
   /**
@@ -144,6 +209,10 @@ export interface Ledger {
   expiredApprovals(now: string, limit?: number): Promise<ActionRecord[]>
   /** Cheap round trip to the store, for /ready. */
   ping(): Promise<boolean>
+  /**
+   * Drains writes, signs the head (unless verifyOnly; best effort: a store that cannot be reached is closed without
+   * it, so call checkpoint() first to hear why it fails) and closes the store.
+   */
   close(): Promise<void>
 }
 
@@ -152,9 +221,17 @@ export interface LedgerOptions {
   signingKeyPem?: string
   /** Where to keep the generated key (SQLite: next to the file; Postgres: required or generated in memory). */
   signingKeyPath?: string
+  /** Sign the head once it is this many events past the last checkpoint (default 1000; 0: only on the timer and at close). */
   checkpointEvery?: number
+  /** Sign the head this often when it moved (default 60,000 ms; 0: only by count and at close). */
   checkpointIntervalMs?: number
   clock?: () => Date
   /** Most writes committed in one transaction (group commit); 1 turns group commit off (benchmark baseline). Default 512. */
   maxBatch?: number
+  /**
+   * Open for reading and verifying only: no signing key is read or created, none is recorded in ledger_keys, no
+   * checkpoint is signed (not even at close), and every write is refused with INVALID_INPUT. The schema is still
+   * migrated when older than this package, so evidence is opened as a copy (the CLI's verify-log does).
+   */
+  verifyOnly?: boolean
 }

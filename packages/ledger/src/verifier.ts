@@ -5,9 +5,10 @@ import type { KeyObject } from 'node:crypto'
 import type { Checkpoint } from '@faramesh/policy-core'
 import { eventHash, type StoredEvent } from './hash-chain.js'
 import { checkpointSignatureOk } from './signing.js'
-import type { VerifyResult } from './types.js'
+import type { CheckpointReport, VerifyResult } from './types.js'
 
 export type VerifyFailure = Extract<VerifyResult, { ok: false }>
+export type VerifySuccess = Extract<VerifyResult, { ok: true }>
 type Reason = VerifyFailure['reason']
 
 /** Hashes kept compactly (32 bytes each) so an offline verifier can check checkpoints after the events. */
@@ -81,17 +82,38 @@ export class ChainWalker {
     return this.tape ? this.tape.at(seq) : this.remembered.get(seq)
   }
 
-  /** After the walk: check each checkpoint within [firstSeq, to] (signature, hash at its seq, presence). */
+  /**
+   * After the walk: check each checkpoint within [firstSeq, to] (a trusted key, its signature, the hash at its seq,
+   * presence), and count the events after the last one, which no signature covers.
+   */
   finish(checkpoints: readonly Checkpoint[], ring: Map<string, KeyObject>, to?: number): VerifyResult {
     if (this.failure) return this.failure
-    const sorted = [...checkpoints].sort((a, b) => a.seq - b.seq)
+    const sorted = checkpoints.filter((cp) => cp.seq >= this.firstSeq && (to === undefined || cp.seq <= to)).sort((a, b) => a.seq - b.seq)
+    const keys: Record<string, number> = {}
+    for (const cp of sorted) keys[cp.key_id] = (keys[cp.key_id] ?? 0) + 1
+    const last = sorted.at(-1)?.seq ?? null
+    const report: CheckpointReport = {
+      count: sorted.length,
+      last_seq: last,
+      unsigned: last === null ? this.checked : Math.max(0, this.lastSeq - last),
+      keys,
+    }
+    const failed = (seq: number, reason: Reason, message: string, extra: Partial<VerifyFailure> = {}): VerifyResult => ({
+      ...this.result(seq, reason, message),
+      ...extra,
+      checkpoints: report,
+    })
     for (const cp of sorted) {
-      if (cp.seq < this.firstSeq || (to !== undefined && cp.seq > to)) continue
+      if (!ring.has(cp.key_id)) {
+        return failed(cp.seq, 'untrusted_key', `checkpoint at seq ${cp.seq} is signed by key ${cp.key_id}, which is not one of the trusted keys`, {
+          key_id: cp.key_id,
+        })
+      }
       if (!checkpointSignatureOk(ring, cp)) {
-        return this.result(cp.seq, 'bad_signature', `checkpoint at seq ${cp.seq} has no valid signature by a known key (key_id ${cp.key_id})`)
+        return failed(cp.seq, 'bad_signature', `checkpoint at seq ${cp.seq} has no valid signature by key ${cp.key_id}`, { key_id: cp.key_id })
       }
       if (cp.seq > this.lastSeq) {
-        return this.result(
+        return failed(
           this.lastSeq + 1,
           'truncated',
           `a checkpoint signed seq ${cp.seq} but the chain ends at seq ${this.lastSeq}: events from seq ${this.lastSeq + 1} were removed`,
@@ -99,10 +121,11 @@ export class ChainWalker {
       }
       const hash = this.hashAt(cp.seq)
       if (hash !== cp.hash) {
-        return this.result(cp.seq, 'checkpoint_mismatch', `seq ${cp.seq} differs from the signed checkpoint: the chain was rewritten`)
+        return failed(cp.seq, 'checkpoint_mismatch', `seq ${cp.seq} differs from the signed checkpoint: the chain was rewritten`)
       }
     }
-    return { ok: true, checked: this.checked, head: this.lastHash === null || this.checked === 0 ? null : { seq: this.lastSeq, hash: this.lastHash } }
+    const head = this.lastHash === null || this.checked === 0 ? null : { seq: this.lastSeq, hash: this.lastHash }
+    return { ok: true, checked: this.checked, head, checkpoints: report }
   }
 
   private fail(seq: number, reason: Reason, message: string): false {

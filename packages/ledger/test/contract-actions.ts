@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { LedgerError } from '../src/errors.js'
 import type { Ledger } from '../src/types.js'
 import type { Backend } from './backends.js'
-import { createdEvents, newAction, NO_DECISION_FIELDS } from './fixtures.js'
+import { createdEvents, justCreated, newAction, NO_DECISION_FIELDS } from './fixtures.js'
 
 async function rejects(p: Promise<unknown>, code: string): Promise<LedgerError> {
   const err = await p.then(
@@ -114,7 +114,7 @@ export function actionsContract(backend: Backend, open: () => Promise<Ledger>): 
           risk_level: i === 5 ? 'high' : 'low',
           submitted_by: i % 3 === 1 ? 'bot' : i % 3 === 2 ? 'bot2' : null,
         })
-        await ledger.createAction(a, [])
+        await ledger.createAction(a, justCreated())
         made.push(a)
       }
       const ids = (xs: { id: string }[]) => xs.map((x) => x.id)
@@ -152,9 +152,9 @@ export function actionsContract(backend: Backend, open: () => Promise<Ledger>): 
     it('pages with a cursor that stays stable while new actions arrive', async () => {
       const ledger = await open()
       const made = []
-      for (let i = 0; i < 7; i++) made.push((await ledger.createAction(newAction(), [])).action)
+      for (let i = 0; i < 7; i++) made.push((await ledger.createAction(newAction(), justCreated())).action)
       const p1 = await ledger.listActions({ limit: 3 })
-      for (let i = 0; i < 4; i++) await ledger.createAction(newAction(), [])
+      for (let i = 0; i < 4; i++) await ledger.createAction(newAction(), justCreated())
       const p2 = await ledger.listActions({ limit: 3, cursor: p1.next_cursor! })
       const p3 = await ledger.listActions({ limit: 3, cursor: p2.next_cursor! })
       const seen = [...p1.items, ...p2.items, ...p3.items].map((a) => a.id)
@@ -168,7 +168,7 @@ export function actionsContract(backend: Backend, open: () => Promise<Ledger>): 
       const a = newAction({ id: 'abc-1', approval_expires_at: '2020-01-01T00:00:00.000Z' })
       const b = newAction({ id: 'abc-2', approval_expires_at: '2999-01-01T00:00:00.000Z' })
       const c = newAction({ id: 'abd-3', status: 'allowed', approval_expires_at: '2020-01-01T00:00:00.000Z' })
-      for (const x of [a, b, c]) await ledger.createAction(x, [])
+      for (const x of [a, b, c]) await ledger.createAction(x, justCreated())
       expect((await ledger.findByIdPrefix('abc')).map((x) => x.id)).toEqual(['abc-1', 'abc-2'])
       expect((await ledger.findByIdPrefix('ab', 1)).map((x) => x.id)).toEqual(['abc-1'])
       expect((await ledger.expiredApprovals(new Date().toISOString())).map((x) => x.id)).toEqual(['abc-1'])
@@ -229,7 +229,7 @@ export function actionsContract(backend: Backend, open: () => Promise<Ledger>): 
     it('keeps a refused write from failing the other writes committed in the same batch', async () => {
       const ledger = await open()
       const dup = newAction()
-      await ledger.createAction(dup, [])
+      await ledger.createAction(dup, justCreated())
       const writes = [
         ledger.createAction(newAction(), createdEvents()),
         ledger.createAction(dup, createdEvents()),
@@ -241,8 +241,8 @@ export function actionsContract(backend: Backend, open: () => Promise<Ledger>): 
       expect(r.map((x) => x.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled', 'fulfilled'])
       expect(((r[1] as PromiseRejectedResult).reason as LedgerError).code).toBe('CONFLICT')
       expect(((r[2] as PromiseRejectedResult).reason as LedgerError).code).toBe('NOT_FOUND')
-      expect((await ledger.head())!.seq).toBe(5)
-      expect((await ledger.readEvents(0)).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5])
+      expect((await ledger.head())!.seq).toBe(6)
+      expect((await ledger.readEvents(0)).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6])
       expect((await ledger.verify()).ok).toBe(true)
       await ledger.close()
     })

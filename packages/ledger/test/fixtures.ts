@@ -37,3 +37,6 @@ export const createdEvents = (): NewEvent[] => [
   { event_type: 'created', meta: {} },
   { event_type: 'decision_made', meta: { decision: 'require_approval', reason: 'needs review', risk_level: 'medium', reason_code: 'POLICY_REQUIRE_APPROVAL' } },
 ]
+
+/** The least an action is created with: its created event. */
+export const justCreated = (): NewEvent[] => [{ event_type: 'created', meta: {} }]

@@ -43,7 +43,7 @@ describe('agent role listing', () => {
       const n = batch === 10 ? 1 : 500
       await Promise.all(
         Array.from({ length: n }, () =>
-          t.ledger.createAction({ ...template!, id: randomUUID(), submitted_by: 'other', created_at: new Date().toISOString() }, []),
+          t.ledger.createAction({ ...template!, id: randomUUID(), submitted_by: 'other', created_at: new Date().toISOString() }, [{ event_type: 'created', meta: {} }]),
         ),
       )
     }

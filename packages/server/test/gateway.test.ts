@@ -168,6 +168,32 @@ describe('startGateway', () => {
     expect(decisions.type).toBe('HISTOGRAM')
   })
 
+  it('signs the ledger head at shutdown, so nothing written before it is left unsigned', async () => {
+    const g = await start()
+    for (let i = 0; i < 3; i++) await fetch(`${g.url}/v1/actions`, { method: 'POST', body: JSON.stringify({ agent_id: 'a', tool: 'http', operation: 'get' }) })
+    const head = (await g.ledger.head())!
+    expect(head.seq).toBe(6)
+    expect(await g.ledger.checkpoints()).toEqual([])
+    await g.close()
+    gw = null
+    const { default: Database } = await import('better-sqlite3')
+    const db = new Database(join(dir, 'data', 'actions.db'), { readonly: true })
+    expect(db.prepare('SELECT seq, hash FROM ledger_checkpoints').all()).toEqual([head])
+    db.close()
+    expect(logs.some((l) => l.includes('ledger checkpoint signed') && l.includes('"seq":6'))).toBe(true)
+  })
+
+  it('signs checkpoints every FARAMESH_CHECKPOINT_EVERY events while it runs', async () => {
+    const g = await start({ FARAMESH_CHECKPOINT_EVERY: '4,1h' })
+    for (let i = 0; i < 3; i++) await fetch(`${g.url}/v1/actions`, { method: 'POST', body: JSON.stringify({ agent_id: 'a', tool: 'http', operation: 'get' }) })
+    await eventually(async () => (await g.ledger.checkpoints()).length === 1, 5000)
+    expect((await g.ledger.checkpoints())[0]!.seq).toBeGreaterThanOrEqual(4)
+  })
+
+  it('refuses to start with an invalid FARAMESH_CHECKPOINT_EVERY, naming it', async () => {
+    expect(() => loadConfig({ FARAMESH_CHECKPOINT_EVERY: 'sometimes' }, dir)).toThrow(/FARAMESH_CHECKPOINT_EVERY: expected a count of events/)
+  })
+
   it('shuts down gracefully: stops accepting and closes the ledger', async () => {
     const g = await start()
     const sse = await fetch(`${g.url}/v1/events`)

@@ -176,6 +176,11 @@ export function createGateway(target: ApiTarget) {
       return typeof body === 'string' ? body : JSON.stringify(body)
     },
 
+    /** The gateway's own verify (GET /v1/ledger/verify): verify-log takes its check of the actions table. */
+    async ledgerVerify(): Promise<Record<string, unknown>> {
+      return (await httpGet(target, '/v1/ledger/verify', { timeoutMs: 300000 })) as Record<string, unknown>
+    },
+
     /** Calls `onFrame` for every SSE frame until `signal` aborts; rejects if the first connection fails. */
     stream(onFrame: (frame: FarameshEvent) => void, o: StreamOptions): Promise<void> {
       return new Promise((resolve, reject) => {

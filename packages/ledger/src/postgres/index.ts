@@ -33,7 +33,7 @@ export async function openPostgresLedger(dsn: string, options: PostgresLedgerOpt
   const where = dsn.replace(/:[^:@/]*@/, ':***@')
   try {
     await migratePostgres(sql, where, (options.clock?.() ?? new Date()).toISOString())
-    const key = resolveSigningKey(options, null)
+    const key = options.verifyOnly ? null : resolveSigningKey(options, null)
     return await buildLedger(createPostgresStore(sql), key, options)
   } catch (err) {
     await sql.end({ timeout: 1 }).catch(() => undefined)

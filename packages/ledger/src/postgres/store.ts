@@ -8,7 +8,7 @@ import { encodeCursor, pageOffset, pageSize } from '../cursor.js'
 import type { BatchOutcome } from '../group-commit.js'
 import { chainEvents, eventFromValues, EVENT_COLUMNS, EVENT_SELECT, type StoredEvent } from '../hash-chain.js'
 import { buildWhere } from '../list-filter.js'
-import type { CountFilter, LedgerStore } from '../store.js'
+import type { AuditedAction, CountFilter, LedgerStore } from '../store.js'
 import type { ActionRecord, ListFilter } from '../types.js'
 import { transitionRefused, type OpResult, type WriteOp } from '../write-ops.js'
 import { copyEvents } from './copy-events.js'
@@ -16,6 +16,8 @@ import { isConnectionError, pgError } from './errors.js'
 
 type Row = Record<string, unknown>
 export const CHAIN_LOCK = 0x6661_7263 // "farc"
+/** Serialises checkpoints across processes (apart from CHAIN_LOCK, so signing never holds up appends). */
+export const CHECKPOINT_LOCK = 0x6661_7270 // "farp"
 export const NOTIFY_CHANNEL = 'faramesh_ledger_events'
 const INSERT_ACTION = `insert into actions (${ACTION_COLUMN_NAMES.join(', ')}) values (${ACTION_COLUMN_NAMES.map(
   (c, i) => (ACTION_COLUMNS[c] === 'json' ? `$${i + 1}::text::jsonb` : `$${i + 1}`),
@@ -167,8 +169,45 @@ export function createPostgresStore(sql: Sql): LedgerStore {
         (r) => ({ ...r, seq: Number(r.seq) }) as Checkpoint,
       ),
     ),
-    insertCheckpoint: (cp) => read('write checkpoint', async () => {
-      await sql`insert into ledger_checkpoints ${sql(cp, 'seq', 'hash', 'created_at', 'key_id', 'signature')} on conflict (seq) do nothing`
+    lastCheckpoint: () => read('checkpoints', async () => {
+      const [r] = await sql`select seq, hash, created_at, key_id, signature from ledger_checkpoints order by seq desc limit 1`
+      return r ? ({ ...r, seq: Number(r.seq) } as Checkpoint) : null
+    }),
+    appendCheckpoint: (sign, minAdvance) => read('write checkpoint', () =>
+      // Under a lock every gateway on this database takes: the head and the last checkpoint are read, signed and
+      // stored as one step, so checkpoints form one increasing sequence however many processes sign.
+      sql.begin(async (tx) => {
+        await tx`select pg_advisory_xact_lock(${CHECKPOINT_LOCK})`
+        const [h] = await tx`select seq, hash from action_events order by seq desc limit 1`
+        const [last] = await tx`select seq, hash, created_at, key_id, signature from ledger_checkpoints order by seq desc limit 1`
+        if (!h || Number(h.seq) < Number(last?.seq ?? 0) + Math.max(1, minAdvance)) return null
+        const cp = sign({ seq: Number(h.seq), hash: h.hash as string }, last ? ({ ...last, seq: Number(last.seq) } as Checkpoint) : null)
+        await tx`insert into ledger_checkpoints ${tx(cp, 'seq', 'hash', 'created_at', 'key_id', 'signature')}`
+        return cp
+      }),
+    ),
+    auditActions: (afterPos, limit) => read('read actions', () =>
+      // One repeatable-read snapshot: the rows and their events agree even while other processes write.
+      sql.begin('isolation level repeatable read read only', async (tx): Promise<AuditedAction[]> => {
+        const rows = await tx`select * from actions where pos > ${afterPos} order by pos limit ${limit}`
+        if (rows.length === 0) return []
+        const byId = new Map<string, AuditedAction>()
+        const out = rows.map((r) => {
+          const a = { pos: Number(r.pos), action: toAction(r), events: [] as StoredEvent[] }
+          byId.set(a.action.id, a)
+          return a
+        })
+        const values = await tx
+          .unsafe(`select ${EVENT_SELECT} from action_events where action_id = any($1::text[]) order by action_id, seq`, [[...byId.keys()]] as never)
+          .values()
+        for (const v of values) byId.get(v[2] as string)?.events.push(eventFromValues(v))
+        return out
+      }),
+    ),
+    unlinkedEvent: (maxSeq) => read('read events', async () => {
+      const [r] = await sql`select e.seq, e.action_id from action_events e
+        where e.seq <= ${maxSeq} and not exists (select 1 from actions a where a.id = e.action_id) order by e.seq limit 1`
+      return r ? { seq: Number(r.seq), action_id: r.action_id as string, row_exists: false } : null
     }),
     publicKeys: () => read('public keys', async () => (await sql`select public_key_pem from ledger_keys`).map((r) => r.public_key_pem as string)),
     registerPublicKey: (keyId, pem, createdAt) => read('register key', async () => {

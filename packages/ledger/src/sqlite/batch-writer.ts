@@ -66,7 +66,8 @@ const MAX_ROWS_PER_INSERT = 32
 
 export interface BatchWriter {
   applyBatch(ops: SqliteOp[]): WireOutcome[]
-  insertCheckpoint(cp: Checkpoint): void
+  /** Stores the checkpoint unless one at or beyond its seq exists already; true when stored. */
+  insertCheckpoint(cp: Checkpoint): boolean
   registerPublicKey(keyId: string, pem: string, createdAt: string): void
 }
 
@@ -315,9 +316,13 @@ export function createBatchWriter(db: Database.Database): BatchWriter {
   return {
     applyBatch,
     insertCheckpoint(cp) {
-      stmt('INSERT OR IGNORE INTO ledger_checkpoints (seq, hash, created_at, key_id, signature) VALUES (?, ?, ?, ?, ?)').run(
-        cp.seq, cp.hash, cp.created_at, cp.key_id, cp.signature,
-      )
+      // One statement, so atomic against every other writer of the file: checkpoints only ever move forward, in seq
+      // and in time (a head signed before another writer's later one, but stored after it, is dropped).
+      const r = stmt(
+        `INSERT INTO ledger_checkpoints (seq, hash, created_at, key_id, signature)
+         SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM ledger_checkpoints WHERE seq >= ? OR created_at > ?)`,
+      ).run(cp.seq, cp.hash, cp.created_at, cp.key_id, cp.signature, cp.seq, cp.created_at)
+      return r.changes === 1
     },
     registerPublicKey(keyId, pem, createdAt) {
       stmt('INSERT OR IGNORE INTO ledger_keys (key_id, public_key_pem, created_at) VALUES (?, ?, ?)').run(keyId, pem, createdAt)

@@ -2,12 +2,12 @@
 import Database from 'better-sqlite3'
 import { LedgerError } from '../errors.js'
 import { buildLedger } from '../ledger.js'
-import { resolveSigningKey } from '../signing.js'
+import { resolveSigningKey, sqliteSigningKeyPath } from '../signing.js'
 import type { Ledger, LedgerOptions } from '../types.js'
 import { sqliteError } from './errors.js'
 import { checkSchemaVersion, migrateSqlite } from './migrator.js'
 import { createSqliteStore } from './store.js'
-import { inlineWriter, startWriteWorker } from './write-client.js'
+import { inlineWriter, refusingWriter, startWriteWorker } from './write-client.js'
 
 export * as sqliteSchema from './schema.js'
 
@@ -41,9 +41,10 @@ export async function openSqliteLedger(path: string, options: SqliteLedgerOption
     // FULL: a commit is on disk (WAL fsynced) before the caller is told it happened.
     db.pragma('synchronous = FULL')
     migrateSqlite(db, path, (options.clock?.() ?? new Date()).toISOString())
-    const key = resolveSigningKey(options, path === ':memory:' ? null : `${path}.signing-key.pem`)
+    // verifyOnly: no key file is read or created, and no writer (nor its WAL checkpointer) is started.
+    const key = options.verifyOnly ? null : resolveSigningKey(options, path === ':memory:' ? null : sqliteSigningKeyPath(path))
     const inline = path === ':memory:' || options.writeWorker === false
-    const writer = inline ? inlineWriter(db) : await startWriteWorker({ path, busyTimeoutMs })
+    const writer = options.verifyOnly ? refusingWriter() : inline ? inlineWriter(db) : await startWriteWorker({ path, busyTimeoutMs })
     try {
       return await buildLedger(createSqliteStore(db, writer), key, options)
     } catch (err) {

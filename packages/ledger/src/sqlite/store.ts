@@ -7,7 +7,7 @@ import { encodeCursor, pageOffset, pageSize } from '../cursor.js'
 import type { BatchOutcome } from '../group-commit.js'
 import { eventFromValues, EVENT_SELECT, type StoredEvent } from '../hash-chain.js'
 import { buildWhere } from '../list-filter.js'
-import type { CountFilter, LedgerStore } from '../store.js'
+import type { AuditedAction, CountFilter, LedgerStore } from '../store.js'
 import type { ListFilter } from '../types.js'
 import type { OpResult, WriteOp } from '../write-ops.js'
 import { toSqliteOp, type WireOutcome } from './batch-writer.js'
@@ -27,6 +27,26 @@ export function createSqliteStore(db: Database.Database, writer: SqliteWriter): 
   const getStmt = stmt('SELECT * FROM actions WHERE id = ?')
   // Arrays instead of row objects: verify() reads a million rows, and this is a third faster.
   const readRange = db.prepare(`SELECT ${EVENT_SELECT} FROM action_events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?`).raw(true)
+
+  const lastCheckpointStmt = stmt('SELECT seq, hash, created_at, key_id, signature FROM ledger_checkpoints ORDER BY seq DESC LIMIT 1')
+  const auditRows = stmt('SELECT * FROM actions WHERE pos > ? ORDER BY pos LIMIT ?')
+  // By action_pos, the index the timelines use: an event filed under the wrong pos is missed here, and verify's count
+  // of linked events then finds it (unlinkedEvent).
+  const auditEvents = db.prepare(`SELECT ${EVENT_SELECT}, action_pos FROM action_events WHERE action_pos > ? AND action_pos <= ? ORDER BY action_pos, seq`).raw(true)
+  // One read transaction: the rows and their events from the same snapshot, even while the writer commits.
+  const auditBatch = db.transaction((afterPos: number, limit: number): AuditedAction[] => {
+    const rows = auditRows.all(afterPos, limit) as Row[]
+    if (rows.length === 0) return []
+    const byPos = new Map<number, AuditedAction>()
+    const out = rows.map((r) => {
+      const a = { pos: r.pos as number, action: decodeAction(r, false), events: [] as StoredEvent[] }
+      byPos.set(a.pos, a)
+      return a
+    })
+    for (const v of auditEvents.all(afterPos, out.at(-1)!.pos) as unknown[][]) byPos.get(v[8] as number)?.events.push(eventFromValues(v))
+    return out
+  })
+  const lastCheckpoint = () => (lastCheckpointStmt.get() as Checkpoint | undefined) ?? null
 
   const read = <T>(what: string, f: () => T): Promise<T> => {
     try {
@@ -116,7 +136,23 @@ export function createSqliteStore(db: Database.Database, writer: SqliteWriter): 
     head: () => read('head', head),
     checkpoints: () =>
       read('checkpoints', () => stmt('SELECT seq, hash, created_at, key_id, signature FROM ledger_checkpoints ORDER BY seq').all() as Checkpoint[]),
-    insertCheckpoint: (cp) => writer.insertCheckpoint(cp),
+    lastCheckpoint: () => read('checkpoints', lastCheckpoint),
+    async appendCheckpoint(sign, minAdvance) {
+      const [h, last] = await read('checkpoints', () => [head(), lastCheckpoint()] as const)
+      if (!h || h.seq < (last?.seq ?? 0) + Math.max(1, minAdvance)) return null
+      const cp = sign(h, last)
+      // The insert re-checks under the write lock: a checkpoint another process stored meanwhile wins.
+      return (await writer.insertCheckpoint(cp)) ? cp : null
+    },
+    auditActions: (afterPos, limit) => read('read actions', () => auditBatch(afterPos, limit)),
+    unlinkedEvent: (maxSeq) =>
+      read('read events', () => {
+        const r = stmt(
+          `SELECT e.seq, e.action_id, EXISTS (SELECT 1 FROM actions a WHERE a.id = e.action_id) AS row_exists FROM action_events e
+           WHERE e.seq <= ? AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.pos = e.action_pos AND a.id = e.action_id) ORDER BY e.seq LIMIT 1`,
+        ).get(maxSeq) as { seq: number; action_id: string; row_exists: number } | undefined
+        return r ? { seq: r.seq, action_id: r.action_id, row_exists: r.row_exists === 1 } : null
+      }),
     publicKeys: () =>
       read('public keys', () => (stmt('SELECT public_key_pem FROM ledger_keys').all() as Array<{ public_key_pem: string }>).map((r) => r.public_key_pem)),
     registerPublicKey: (keyId, pem, createdAt) => writer.registerPublicKey(keyId, pem, createdAt),

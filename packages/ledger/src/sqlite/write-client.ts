@@ -19,7 +19,8 @@ export interface SqliteWriter {
   /** How many batches may be handed over before the previous one answered (the worker applies them in order). */
   readonly concurrency: number
   applyBatch(ops: SqliteOp[]): Promise<WireOutcome[]>
-  insertCheckpoint(cp: Checkpoint): Promise<void>
+  /** True when stored (false: a checkpoint at or beyond its seq exists already). */
+  insertCheckpoint(cp: Checkpoint): Promise<boolean>
   registerPublicKey(keyId: string, pem: string, createdAt: string): Promise<void>
   close(): Promise<void>
 }
@@ -45,6 +46,12 @@ export function inlineWriter(db: Database.Database): SqliteWriter {
   }
 }
 
+/** The writer of a verifyOnly ledger (the ledger refuses writes before they get here). */
+export function refusingWriter(): SqliteWriter {
+  const refuse = () => Promise.reject(new LedgerError('INVALID_INPUT', 'this ledger was opened verify-only: it writes nothing'))
+  return { concurrency: 1, applyBatch: refuse, insertCheckpoint: refuse, registerPublicKey: refuse, close: () => Promise.resolve() }
+}
+
 // Built: dist/sqlite/write-worker.js. From the TypeScript sources (tests, benchmarks) Node strips the types itself;
 // the hook maps the sources' `./x.js` imports to the `./x.ts` files beside them.
 function workerUrl(name: string): URL {
@@ -64,7 +71,7 @@ type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never
 export function startWriteWorker(start: WriterStart): Promise<SqliteWriter> {
   const worker = new Worker(workerUrl('write-worker'), { workerData: start })
   const checkpointer = startCheckpointer({ ...start, intervalMs: CHECKPOINT_INTERVAL_MS, restartPages: CHECKPOINT_RESTART_PAGES })
-  const pending = new Map<number, { resolve: (v: WireOutcome[] | null) => void; reject: (e: LedgerError) => void }>()
+  const pending = new Map<number, { resolve: (v: WireOutcome[] | boolean | null) => void; reject: (e: LedgerError) => void }>()
   let nextId = 1
   let stopped: LedgerError | null = null
   let closing = false
@@ -87,7 +94,7 @@ export function startWriteWorker(start: WriterStart): Promise<SqliteWriter> {
     else p.reject(fromWire(m.error))
   })
 
-  function request(id: number, req: WriterRequest | null): Promise<WireOutcome[] | null> {
+  function request(id: number, req: WriterRequest | null): Promise<WireOutcome[] | boolean | null> {
     if (stopped) return Promise.reject(stopped)
     return new Promise((resolve, reject) => {
       if (pending.size === 0) worker.ref()
@@ -104,8 +111,8 @@ export function startWriteWorker(start: WriterStart): Promise<SqliteWriter> {
     // One batch at a time: measured with 16 HTTP clients, two in flight was no faster (commit latency, not this
     // thread, bounds throughput there) and a write waits behind fewer commits.
     concurrency: 1,
-    applyBatch: async (ops) => (await send({ kind: 'batch', ops })) ?? [],
-    insertCheckpoint: async (cp) => void (await send({ kind: 'checkpoint', cp })),
+    applyBatch: async (ops) => ((await send({ kind: 'batch', ops })) as WireOutcome[] | null) ?? [],
+    insertCheckpoint: async (cp) => (await send({ kind: 'checkpoint', cp })) === true,
     registerPublicKey: async (keyId, pem, createdAt) => void (await send({ kind: 'key', keyId, pem, createdAt })),
     async close() {
       if (stopped) return

@@ -36,4 +36,5 @@ export type WriterRequest =
   | { id: number; kind: 'close' }
 
 /** `id` 0 answers the worker's start (its connection opened, or why not). */
-export type WriterResponse = { id: number; ok: true; value: WireOutcome[] | null } | { id: number; ok: false; error: WireError }
+/** `value`: a batch's outcomes, whether a checkpoint was stored, or null. */
+export type WriterResponse = { id: number; ok: true; value: WireOutcome[] | boolean | null } | { id: number; ok: false; error: WireError }

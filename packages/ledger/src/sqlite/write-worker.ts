@@ -27,7 +27,7 @@ port.on('message', (req: WriterRequest) => {
   let res: WriterResponse
   try {
     if (req.kind === 'batch') res = { id: req.id, ok: true, value: writer.applyBatch(req.ops) }
-    else if (req.kind === 'checkpoint') res = { id: req.id, ok: true, value: (writer.insertCheckpoint(req.cp), null) }
+    else if (req.kind === 'checkpoint') res = { id: req.id, ok: true, value: writer.insertCheckpoint(req.cp) }
     else if (req.kind === 'key') res = { id: req.id, ok: true, value: (writer.registerPublicKey(req.keyId, req.pem, req.createdAt), null) }
     else {
       db?.close()

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { assertSafeBinding, loadConfig, parseDuration } from './config.js'
+import { assertSafeBinding, loadConfig, parseCheckpointEvery, parseDuration } from './config.js'
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'faramesh-cfg-'))
 
@@ -53,6 +53,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ FARAMESH_ENABLE_CORS: 'maybe' }, tmp())).toThrow(/FARAMESH_ENABLE_CORS/)
     expect(() => loadConfig({ FARAMESH_EXECUTORS: 'docker' }, tmp())).toThrow(/FARAMESH_EXECUTORS/)
     expect(() => loadConfig({ FARAMESH_APPROVAL_TTL: 'soon' }, tmp())).toThrow(/FARAMESH_APPROVAL_TTL/)
+  })
+
+  it('reads FARAMESH_CHECKPOINT_EVERY as a count of events and/or a duration, each defaulting on its own', () => {
+    expect(loadConfig({}, tmp()).checkpointEvery).toEqual({ events: 1000, intervalMs: 60_000 })
+    expect(loadConfig({ FARAMESH_CHECKPOINT_EVERY: '250, 5m' }, tmp()).checkpointEvery).toEqual({ events: 250, intervalMs: 300_000 })
+    expect(parseCheckpointEvery('30s')).toEqual({ events: 1000, intervalMs: 30_000 })
+    expect(parseCheckpointEvery('2500ms,10')).toEqual({ events: 10, intervalMs: 2500 })
+    expect(parseCheckpointEvery('1h')).toEqual({ events: 1000, intervalMs: 3_600_000 })
+    for (const bad of ['0', '60s,0', 'off', '1000,', '10,20', '5s,10s', '500ms', '25h', '1000000001', '-5', '1e3', '60 seconds']) {
+      expect(() => loadConfig({ FARAMESH_CHECKPOINT_EVERY: bad }, tmp()), bad).toThrow(/^FARAMESH_CHECKPOINT_EVERY: /)
+    }
   })
 
   it('uses data/tokens.json (where `faramesh token create` writes) when FARAMESH_TOKENS_FILE is unset', () => {

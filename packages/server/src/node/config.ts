@@ -30,6 +30,8 @@ export interface GatewayConfig {
   sqlitePath: string
   postgresDsn: string | null
   signingKeyPath: string | null
+  /** FARAMESH_CHECKPOINT_EVERY: sign the ledger's head after this many events or this long, whichever comes first. */
+  checkpointEvery: CheckpointEvery
   approvalTtlMs: number
   actionTimeoutSec: number
   executors: string[]
@@ -41,6 +43,13 @@ export interface GatewayConfig {
   /** Directory relative paths were resolved against. */
   baseDir: string
 }
+
+export interface CheckpointEvery {
+  events: number
+  intervalMs: number
+}
+
+export const CHECKPOINT_EVERY_DEFAULT: CheckpointEvery = { events: 1000, intervalMs: 60_000 }
 
 const TRUE = new Set(['1', 'true', 'yes', 'on'])
 const FALSE = new Set(['0', 'false', 'no', 'off', ''])
@@ -70,6 +79,35 @@ export function parseDuration(v: string | undefined, name: string, dfltMs: numbe
   if (!m || Number(m[1]) === 0) throw bad(name, `expected a duration such as 3600, 30m, 24h, got ${JSON.stringify(v)}`)
   const unit = { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's').toLowerCase() as 's']
   return Number(m[1]) * unit * 1000
+}
+
+const MS_PER = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const
+
+/**
+ * FARAMESH_CHECKPOINT_EVERY: a count of events and/or a duration, comma-separated (`1000,60s`, `500`, `30s`,
+ * `2000, 5m`); a part left out keeps its default (1000 events, 60 s). Counts 1 to 1,000,000; durations 1 s to 24 h.
+ * There is no "off": the gateway also signs at every graceful shutdown, and a ledger left unsigned for long is the
+ * blind spot this closes.
+ */
+export function parseCheckpointEvery(v: string | undefined, name = 'FARAMESH_CHECKPOINT_EVERY'): CheckpointEvery {
+  if (v === undefined || v.trim() === '') return { ...CHECKPOINT_EVERY_DEFAULT }
+  const out: Partial<CheckpointEvery> = {}
+  const expected = `expected a count of events and/or a duration, such as 1000,60s, 500 or 30s; got ${JSON.stringify(v)}`
+  for (const raw of v.split(',')) {
+    const part = raw.trim().toLowerCase()
+    const count = /^\d+$/.exec(part)
+    const time = /^(\d+)\s*(ms|s|m|h)$/.exec(part)
+    if (count && out.events === undefined) {
+      const n = Number(part)
+      if (n < 1 || n > 1_000_000) throw bad(name, `the count of events must be between 1 and 1000000, got ${part}`)
+      out.events = n
+    } else if (time && out.intervalMs === undefined) {
+      const ms = Number(time[1]) * MS_PER[time[2] as keyof typeof MS_PER]
+      if (ms < 1000 || ms > 86_400_000) throw bad(name, `the interval must be between 1s and 24h, got ${part}`)
+      out.intervalMs = ms
+    } else throw bad(name, expected)
+  }
+  return { ...CHECKPOINT_EVERY_DEFAULT, ...out }
 }
 
 /** The pnpm workspace root above `dir`, if any. */
@@ -145,6 +183,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sqlitePath: at(e('FARA_SQLITE_PATH') ?? 'data/actions.db'),
     postgresDsn,
     signingKeyPath: e('FARAMESH_SIGNING_KEY_FILE') ? at(e('FARAMESH_SIGNING_KEY_FILE')!) : null,
+    checkpointEvery: parseCheckpointEvery(e('FARAMESH_CHECKPOINT_EVERY')),
     approvalTtlMs: parseDuration(e('FARAMESH_APPROVAL_TTL'), 'FARAMESH_APPROVAL_TTL', 24 * 3600 * 1000),
     actionTimeoutSec: int(e('FARAMESH_ACTION_TIMEOUT'), 'FARAMESH_ACTION_TIMEOUT', 300, 1, 3600),
     executors: executors.includes('none') ? [] : executors,

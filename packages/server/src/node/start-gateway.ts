@@ -35,7 +35,11 @@ export interface StartOptions {
 }
 
 async function openLedger(c: GatewayConfig, logger: Logger): Promise<Ledger> {
-  const opts = c.signingKeyPath ? { signingKeyPath: c.signingKeyPath } : {}
+  const opts = {
+    ...(c.signingKeyPath ? { signingKeyPath: c.signingKeyPath } : {}),
+    checkpointEvery: c.checkpointEvery.events,
+    checkpointIntervalMs: c.checkpointEvery.intervalMs,
+  }
   if (c.dbBackend === 'sqlite') {
     mkdirSync(dirname(c.sqlitePath), { recursive: true })
     const { openSqliteLedger } = await import('@faramesh/ledger/sqlite')
@@ -43,6 +47,11 @@ async function openLedger(c: GatewayConfig, logger: Logger): Promise<Ledger> {
   }
   // Loaded on demand so a SQLite gateway never loads the postgres driver.
   const { openPostgresLedger } = await import('@faramesh/ledger/postgres')
+  if (!c.signingKeyPath) {
+    logger.warn('no FARAMESH_SIGNING_KEY_FILE: checkpoints are signed with a key made for this process only, which verify-log will not trust', {
+      hint: 'set FARAMESH_SIGNING_KEY_FILE (the same file on every gateway of this database)',
+    })
+  }
   // Compose may start us before Postgres accepts connections: retry for a while before giving up.
   const deadline = Date.now() + 30_000
   for (let attempt = 1; ; attempt++) {
@@ -166,6 +175,12 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
         clearTimeout(force)
         await app.close()
         closeFiles()
+        // Sign the head (executors' last outcomes included) so nothing written before shutdown is left unsigned; the
+        // ledger's close tries again, quietly, so this is where a failure is heard.
+        await ledger.checkpoint().then(
+          (cp) => logger.info('ledger checkpoint signed', { seq: cp?.seq ?? 0 }),
+          (err: unknown) => logger.error('final ledger checkpoint failed', { error: err instanceof Error ? err.message : String(err) }),
+        )
         if (!opts.ledger) await ledger.close()
         logger.info('faramesh gateway stopped')
       })()
