@@ -1,10 +1,17 @@
-// The built-in `shell` executor (CONTRACT.md § Execution): runs params.cmd with /bin/sh, kills the whole process
-// group on timeout or shutdown, and keeps only the head of stdout/stderr so a chatty command cannot fill memory.
+// The built-in `shell` executor (CONTRACT.md § Execution): runs params.cmd with /bin/sh and a minimal environment,
+// kills the whole process group on timeout or shutdown, and keeps only the head of stdout/stderr so a chatty command
+// cannot fill memory.
 import { spawn } from 'node:child_process'
 import type { ActionRecord } from '@faramesh/ledger'
+import { commandEnv } from './exec-env.js'
 import type { ExecContext, ExecOutcome, Executor } from './types.js'
 
 export const OUTPUT_LIMIT = 64 * 1024
+
+export interface ShellExecutorOptions {
+  /** The whole environment of each command; default: PATH, HOME, LANG and TZ of this process. */
+  env?: Record<string, string>
+}
 
 class Capture {
   chunks: Buffer[] = []
@@ -26,10 +33,10 @@ class Capture {
   }
 }
 
-function runShell(cmd: string, ctx: ExecContext): Promise<ExecOutcome> {
+function runShell(cmd: string, ctx: ExecContext, env: Record<string, string>): Promise<ExecOutcome> {
   return new Promise((resolve) => {
     const started = Date.now()
-    const child = spawn('/bin/sh', ['-c', cmd], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn('/bin/sh', ['-c', cmd], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env })
     const out = new Capture()
     const err = new Capture()
     let killedFor: 'timeout' | 'shutdown' | null = null
@@ -75,7 +82,8 @@ function runShell(cmd: string, ctx: ExecContext): Promise<ExecOutcome> {
   })
 }
 
-export function createShellExecutor(): Executor {
+export function createShellExecutor(options: ShellExecutorOptions = {}): Executor {
+  const env = options.env ?? commandEnv((name) => process.env[name])
   return {
     id: 'shell',
     tools: ['shell'],
@@ -85,7 +93,7 @@ export function createShellExecutor(): Executor {
         const error = 'params.cmd must be a non-empty string'
         return { success: false, error, result: { exit_code: null }, meta: { executor: 'shell', error } }
       }
-      return runShell(cmd, ctx)
+      return runShell(cmd, ctx, env)
     },
   }
 }

@@ -8,6 +8,7 @@ import { getRequestListener } from '@hono/node-server'
 import type { Ledger } from '@faramesh/ledger'
 import { createApp, type GatewayApp } from '../app.js'
 import { createAuthenticator } from '../auth.js'
+import { createShellExecutor } from '../executors/shell.js'
 import { createLogger, type Logger } from '../logger.js'
 import { createMetrics } from '../metrics.js'
 import { answerClientError } from './client-error.js'
@@ -82,6 +83,7 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
     logger,
     metrics,
     auth,
+    executors: [createShellExecutor({ env: config.executorEnv })],
     ...(opts.clock ? { clock: opts.clock } : {}),
     config: {
       approvalTtlMs: config.approvalTtlMs,
