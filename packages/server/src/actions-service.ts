@@ -242,6 +242,8 @@ export function createActionsService(deps: ServiceDeps) {
               by: p.kind === 'anonymous' ? null : p.name,
               executor: executor?.id ?? null,
               executor_id: body?.executor_id ?? null,
+              // The gateway process that owns the execution: if it dies, the next gateway to start fails the action.
+              ...(executor ? { gateway: deps.runner.leaseId } : {}),
               started_at: body?.started_at ?? null,
               request_hash: rec.request_hash ?? null,
             },

@@ -65,7 +65,8 @@ describe('shell executor: the execution is all of its processes', () => {
   it('a setsid child escapes the group but cannot keep the action executing after the shell exits', async () => {
     t = await makeApp()
     const began = Date.now()
-    const id = await startShell(t, 'setsid sleep 30 & echo $!')
+    // The pause lets the child call setsid() before the shell exits (else the group kill still reaches it).
+    const id = await startShell(t, 'setsid sleep 30 & echo $!; sleep 0.3')
     const done = await settled(t, id, 10_000)
     expect(Date.now() - began).toBeLessThan(5_000)
     expect(done).toMatchObject({ status: 'succeeded', result: { exit_code: 0 } })

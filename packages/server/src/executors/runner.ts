@@ -7,6 +7,8 @@ import { requestHash } from '@faramesh/policy-core'
 import { LedgerError, type ActionRecord, type Ledger } from '@faramesh/ledger'
 import { normalizeRequest } from '../decide.js'
 import type { Logger } from '../logger.js'
+import { localLease, type InstanceLease } from './lease.js'
+import { failOrphanedExecutions } from './orphans.js'
 import { timeoutFor } from './timeouts.js'
 import type { ExecOutcome, Executor } from './types.js'
 
@@ -18,6 +20,9 @@ export interface RunnerOptions {
   logger: Logger
   /** FARAMESH_ACTION_TIMEOUT: seconds, used when context.timeout is absent. */
   defaultTimeoutSec: number
+  /** This gateway process's lease (default: one that knows only itself, so nothing of others is ever failed). */
+  lease?: InstanceLease
+  clock?: () => Date
   /** Called with the final action after the runner recorded the outcome. */
   onFinished?: (action: ActionRecord) => void
 }
@@ -25,7 +30,11 @@ export interface RunnerOptions {
 export interface ExecutorRunner {
   /** The executor that runs this tool, if any. */
   executorFor(tool: string): Executor | undefined
+  /** This process's lease id: `started` events of the executions it owns record it as `gateway`. */
+  readonly leaseId: string
   schedule(actionId: string): void
+  /** Fail the executions of gateway processes that are gone (at start); resolves with how many. */
+  recoverOrphans(): Promise<number>
   /** Resolves when nothing is running. */
   idle(): Promise<void>
   /** Abort running commands, wait for their outcomes to be recorded. */
@@ -49,6 +58,7 @@ const message = (err: unknown): string => (err instanceof Error ? err.message : 
 export function createExecutorRunner(opts: RunnerOptions): ExecutorRunner {
   const byTool = new Map<string, Executor>()
   for (const ex of opts.executors) for (const t of ex.tools) byTool.set(t, ex)
+  const lease = opts.lease ?? localLease()
   const running = new Set<Promise<unknown>>()
   const abort = new AbortController()
 
@@ -77,7 +87,7 @@ export function createExecutorRunner(opts: RunnerOptions): ExecutorRunner {
       } catch (err) {
         const code = err instanceof LedgerError ? err.code : null
         if (code === 'INVALID_TRANSITION' || code === 'NOT_FOUND') {
-          // Recorded by someone else first: the first outcome recorded wins.
+          // Recorded by someone else first (a gateway that judged this one dead): the first outcome recorded wins.
           opts.logger.warn('executor outcome not recorded', { action_id: id, error: message(err) })
           return
         }
@@ -88,6 +98,7 @@ export function createExecutorRunner(opts: RunnerOptions): ExecutorRunner {
           continue
         }
         if (code !== 'STORE_UNAVAILABLE' || attempt >= RETRY_MS.length || abort.signal.aborted) {
+          // Left executing under this gateway's lease: once it stops, the next gateway to start fails it (GATEWAY_STOPPED).
           opts.logger.error('executor outcome lost', { action_id: id, outcome: out.error ?? 'succeeded', error: message(err) })
           return
         }
@@ -124,10 +135,23 @@ export function createExecutorRunner(opts: RunnerOptions): ExecutorRunner {
 
   return {
     executorFor: (tool) => byTool.get(tool),
+    leaseId: lease.id,
     schedule(actionId) {
       // Also while closing: the action is already `executing`, and run() records it as aborted.
       void track(new Promise<void>((resolve) => setImmediate(resolve)).then(() => run(actionId))).catch((err: unknown) =>
         opts.logger.error('executor failed', { action_id: actionId, error: message(err) }),
+      )
+    },
+    recoverOrphans() {
+      return track(
+        failOrphanedExecutions({
+          ledger: opts.ledger,
+          lease,
+          logger: opts.logger,
+          clock: opts.clock ?? (() => new Date()),
+          defaultTimeoutSec: opts.defaultTimeoutSec,
+          ...(opts.onFinished ? { onFailed: opts.onFinished } : {}),
+        }),
       )
     },
     async idle() {

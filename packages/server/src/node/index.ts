@@ -4,3 +4,4 @@ export { startGateway, closeOnSignals, type GatewayHandle, type StartOptions } f
 export { openFilePolicySource, describePolicyError, type FilePolicySource, type FilePolicyOptions } from './policy-files.js'
 export { serveUi } from './static-ui.js'
 export { seedDemo } from './demo-seed.js'
+export { openLease } from '../executors/lease.js'
