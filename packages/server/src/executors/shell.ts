@@ -3,7 +3,7 @@
 // An action's execution is all of its processes: when the shell exits, times out or is aborted, the whole group is
 // killed, so a backgrounded `sleep 1000 &` neither outlives the action nor keeps it executing. A process that leaves
 // the group (`setsid`) is beyond a group kill; if it still holds the output pipes, the action ends anyway after
-// `drainMs` (the README says which sandbox confines such a process).
+// `drainMs`. A `wrapper` (a PID namespace such as bwrap --unshare-pid, another uid) confines what a group cannot.
 import { spawn, type ChildProcess } from 'node:child_process'
 import type { ActionRecord } from '@faramesh/ledger'
 import { commandEnv } from './exec-env.js'
@@ -16,6 +16,8 @@ export const DRAIN_MS = 500
 export interface ShellExecutorOptions {
   /** The whole environment of each command; default: PATH, HOME, LANG and TZ of this process. */
   env?: Record<string, string>
+  /** Program and arguments that `/bin/sh -c <cmd>` runs under (bwrap, setpriv, sudo -u …); default none. */
+  wrapper?: readonly string[]
   drainMs?: number
 }
 
@@ -58,7 +60,8 @@ function runShell(cmd: string, ctx: ExecContext, opts: Required<ShellExecutorOpt
     const started = Date.now()
     let child: ChildProcess
     try {
-      child = spawn('/bin/sh', ['-c', cmd], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: opts.env })
+      const [file, ...args] = [...opts.wrapper, '/bin/sh', '-c', cmd]
+      child = spawn(file, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: opts.env })
     } catch (e) {
       // Invalid arguments (a NUL byte in cmd) throw here, before any process exists.
       resolve(failure(`spawn failed: ${(e as Error).message}`))
@@ -134,6 +137,7 @@ function runShell(cmd: string, ctx: ExecContext, opts: Required<ShellExecutorOpt
 export function createShellExecutor(options: ShellExecutorOptions = {}): Executor {
   const opts: Required<ShellExecutorOptions> = {
     env: options.env ?? commandEnv((name) => process.env[name]),
+    wrapper: options.wrapper ?? [],
     drainMs: options.drainMs ?? DRAIN_MS,
   }
   return {

@@ -5,10 +5,10 @@ import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse as parseDotenv } from 'dotenv'
 import { ApiError } from '../errors.js'
-import { commandEnv, refusedExecEnvName, refusedExecEnvValue } from '../executors/exec-env.js'
 import type { LogLevel } from '../logger.js'
+import { executorSettings, type ExecutorSettings } from './executor-config.js'
 
-export interface GatewayConfig {
+export interface GatewayConfig extends ExecutorSettings {
   host: string
   port: number
   token: string | null
@@ -31,8 +31,6 @@ export interface GatewayConfig {
   approvalTtlMs: number
   actionTimeoutSec: number
   executors: string[]
-  /** The whole environment of executed commands: PATH, HOME, LANG, TZ and FARAMESH_EXECUTOR_ENV's names. */
-  executorEnv: Record<string, string>
   uiDir: string | null
   logLevel: LogLevel
   sseHeartbeatMs: number
@@ -85,23 +83,6 @@ function readDotenv(dir: string): Record<string, string> {
   return existsSync(file) ? parseDotenv(readFileSync(file)) : {}
 }
 
-/**
- * FARAMESH_EXECUTOR_ENV's names with their values, plus the base names. A name or value that would hand a command the
- * gateway's own secrets refuses to start, naming it: dropping it silently would leave the operator guessing.
- */
-function executorEnv(e: (name: string) => string | undefined, secrets: Array<string | null>): Record<string, string> {
-  const names = (e('FARAMESH_EXECUTOR_ENV') ?? '').split(',').map((s) => s.trim()).filter(Boolean)
-  const known = secrets.filter((s): s is string => s !== null)
-  for (const name of names) {
-    const value = e(name)
-    const why = refusedExecEnvName(name) ?? (value === undefined ? null : refusedExecEnvValue(value, known))
-    if (why) {
-      throw bad('FARAMESH_EXECUTOR_ENV', `${name} ${why}: commands never get the gateway's settings, tokens, database URLs or key paths`)
-    }
-  }
-  return commandEnv(e, names)
-}
-
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd: string = process.cwd()): GatewayConfig {
   const root = findWorkspaceRoot(cwd)
   const fromFile = { ...(root && root !== cwd ? readDotenv(root) : {}), ...readDotenv(cwd) }
@@ -131,12 +112,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     .filter(Boolean)
   for (const x of executors) if (x !== 'shell' && x !== 'none') throw bad('FARAMESH_EXECUTORS', `unknown executor ${x} (known: shell, none)`)
 
-  const token = e('FARAMESH_TOKEN') ?? e('FARA_AUTH_TOKEN') ?? null
-  const tokensFile = e('FARAMESH_TOKENS_FILE') ? at(e('FARAMESH_TOKENS_FILE')!) : existsSync(at('data/tokens.json')) ? at('data/tokens.json') : null
-  const sqlitePath = at(e('FARA_SQLITE_PATH') ?? 'data/actions.db')
-  const signingKeyPath = e('FARAMESH_SIGNING_KEY_FILE') ? at(e('FARAMESH_SIGNING_KEY_FILE')!) : null
-  const execEnv = executorEnv(e, [token, e('FARA_AUTH_TOKEN') ?? null, postgresDsn, e('DATABASE_URL') ?? null, signingKeyPath, tokensFile, sqlitePath])
-
   const uiEnv = e('FARAMESH_UI_DIR')
   const uiRoot = root ?? moduleRoot()
   const uiDefault = uiRoot ? join(uiRoot, 'apps', 'dashboard', 'build') : null
@@ -145,12 +120,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const level = (e('FARAMESH_LOG_LEVEL') ?? 'info').toLowerCase()
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(level)) throw bad('FARAMESH_LOG_LEVEL', 'expected debug, info, warn, error or silent')
 
-  return {
+  const c: Omit<GatewayConfig, keyof ExecutorSettings> = {
     host: e('FARAMESH_HOST') ?? e('FARA_API_HOST') ?? '127.0.0.1',
     port: e('FARAMESH_PORT') !== undefined ? int(e('FARAMESH_PORT'), 'FARAMESH_PORT', 8000, 0, 65535) : int(e('FARA_API_PORT'), 'FARA_API_PORT', 8000, 0, 65535),
-    token,
+    token: e('FARAMESH_TOKEN') ?? e('FARA_AUTH_TOKEN') ?? null,
     // `faramesh token create` writes data/tokens.json by default: honour it when present.
-    tokensFile,
+    tokensFile: e('FARAMESH_TOKENS_FILE') ? at(e('FARAMESH_TOKENS_FILE')!) : existsSync(at('data/tokens.json')) ? at('data/tokens.json') : null,
     allowUnauthenticated: flag(e('FARAMESH_ALLOW_UNAUTHENTICATED'), 'FARAMESH_ALLOW_UNAUTHENTICATED', false),
     enableCors: flag(e('FARAMESH_ENABLE_CORS'), 'FARAMESH_ENABLE_CORS', true),
     corsOrigins: (e('FARAMESH_CORS_ORIGINS') ?? '*').split(',').map((s) => s.trim()).filter(Boolean),
@@ -161,18 +136,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     policyVersion: e('FARAMESH_POLICY_VERSION') ?? null,
     profilePath,
     dbBackend: backend,
-    sqlitePath,
+    sqlitePath: at(e('FARA_SQLITE_PATH') ?? 'data/actions.db'),
     postgresDsn,
-    signingKeyPath,
+    signingKeyPath: e('FARAMESH_SIGNING_KEY_FILE') ? at(e('FARAMESH_SIGNING_KEY_FILE')!) : null,
     approvalTtlMs: parseDuration(e('FARAMESH_APPROVAL_TTL'), 'FARAMESH_APPROVAL_TTL', 24 * 3600 * 1000),
     actionTimeoutSec: int(e('FARAMESH_ACTION_TIMEOUT'), 'FARAMESH_ACTION_TIMEOUT', 300, 1, 3600),
     executors: executors.includes('none') ? [] : executors,
-    executorEnv: execEnv,
     uiDir,
     logLevel: level as LogLevel,
     sseHeartbeatMs: int(e('FARAMESH_SSE_HEARTBEAT_MS'), 'FARAMESH_SSE_HEARTBEAT_MS', 15_000, 100, 3_600_000),
     baseDir,
   }
+  return { ...c, ...executorSettings(e, c) }
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]'])

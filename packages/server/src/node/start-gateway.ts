@@ -96,7 +96,7 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
     metrics,
     auth,
     lease,
-    executors: [createShellExecutor({ env: config.executorEnv })],
+    executors: [createShellExecutor({ env: config.executorEnv, wrapper: config.executorWrapper })],
     ...(opts.clock ? { clock: opts.clock } : {}),
     config: {
       approvalTtlMs: config.approvalTtlMs,
