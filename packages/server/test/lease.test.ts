@@ -1,7 +1,7 @@
 // Gateway leases: whether the process that owns an execution still lives. SQLite lock files and a Postgres advisory
 // lock, each tested with real files, a real Postgres and a real process killed with SIGKILL.
 import { fork } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import postgres from 'postgres'
@@ -34,6 +34,20 @@ describe('SQLite lease', () => {
     expect(await one.isLive('00000000-0000-4000-8000-000000000000')).toBe(false)
     await one.close()
     expect(readdirSync(`${db}.gateways`)).toEqual([])
+  })
+
+  it('gateways naming the database through a symlink share one lease directory', async () => {
+    const real = join(dir, 'real')
+    mkdirSync(real)
+    writeFileSync(join(real, 'd.db'), '')
+    symlinkSync(join(real, 'd.db'), join(dir, 'link.db'))
+    const one = openSqliteLease(join(real, 'd.db'))
+    const two = openSqliteLease(join(dir, 'link.db'))
+    expect(await two.isLive(one.id)).toBe(true)
+    expect(await one.isLive(two.id)).toBe(true)
+    expect(readdirSync(join(real, 'd.db.gateways'))).toHaveLength(2)
+    await one.close()
+    await two.close()
   })
 
   // The holder drops its lease object at once: the lease module must keep the connection (and its lock) alive.

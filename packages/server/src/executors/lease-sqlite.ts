@@ -3,7 +3,7 @@
 // `<db>.gateways/<lease id>.lock`. SQLite's locks are POSIX record locks, which the kernel drops when the process dies
 // (kill -9 included) and which work across containers sharing the volume, as the WAL database itself requires.
 import { randomUUID } from 'node:crypto'
-import { existsSync, mkdirSync, rmSync, unlinkSync } from 'node:fs'
+import { existsSync, mkdirSync, realpathSync, rmSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { ApiError } from '../errors.js'
@@ -35,8 +35,17 @@ function tryHold(path: string): Database.Database | null {
   return null
 }
 
+/** Beside the database file itself: gateways naming it through different paths (a symlink) share one directory. */
+function leaseDir(dbPath: string): string {
+  try {
+    return `${realpathSync(dbPath)}.gateways`
+  } catch {
+    return `${dbPath}.gateways`
+  }
+}
+
 export function openSqliteLease(dbPath: string): InstanceLease {
-  const dir = `${dbPath}.gateways`
+  const dir = leaseDir(dbPath)
   let held: { id: string; path: string; db: Database.Database } | null = null
   try {
     mkdirSync(dir, { recursive: true })
