@@ -14,8 +14,8 @@ afterEach(async () => {
 const NOW = new Date('2026-12-01T12:00:00.000Z')
 
 /** An allowed http action moved to `executing` with the given `started` meta and time. */
-async function executing(app: TestApp, meta: Record<string, unknown>, startedAt: Date): Promise<string> {
-  const a = await call(app.app, 'POST', '/v1/actions', { agent_id: 'a1', tool: 'http', operation: 'get' })
+async function executing(app: TestApp, meta: Record<string, unknown>, startedAt: Date, context: object = {}): Promise<string> {
+  const a = await call(app.app, 'POST', '/v1/actions', { agent_id: 'a1', tool: 'http', operation: 'get', context })
   await app.ledger.transition(a.body.id, { from: ['allowed'], to: 'executing', event: { event_type: 'started', meta, created_at: startedAt.toISOString() } })
   return a.body.id
 }
@@ -51,11 +51,15 @@ describe('recoverOrphans', () => {
   })
 
   it('fails an execution started before leases were recorded only once its timeout has certainly passed', async () => {
+    // That gateway's FARAMESH_ACTION_TIMEOUT is unknown (ours is 300 s): without context.timeout, the cap of 3600 s.
     t = await makeApp({ clock: () => NOW, config: { actionTimeoutSec: 300 } })
-    const stale = await executing(t, { executor: 'shell' }, new Date(NOW.getTime() - (300 + 61) * 1000))
-    const fresh = await executing(t, { executor: 'shell' }, new Date(NOW.getTime() - 200 * 1000))
-    expect(await t.app.runner.recoverOrphans()).toBe(1)
+    const ago = (s: number) => new Date(NOW.getTime() - s * 1000)
+    const stale = await executing(t, { executor: 'shell' }, ago(3600 + 61))
+    const fresh = await executing(t, { executor: 'shell' }, ago(3000))
+    const shortTimeout = await executing(t, { executor: 'shell' }, ago(10 + 61), { timeout: 10 })
+    expect(await t.app.runner.recoverOrphans()).toBe(2)
     expect(await status(t, stale)).toBe('failed')
+    expect(await status(t, shortTimeout)).toBe('failed')
     expect(await status(t, fresh)).toBe('executing')
     expect((await t.ledger.getEvents(stale)).at(-1)!.meta).toEqual({ error: 'gateway stopped during execution', executor: 'shell', gateway: null })
   })

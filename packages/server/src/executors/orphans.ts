@@ -5,7 +5,7 @@
 import { LedgerError, type ActionRecord, type ChainEvent, type Ledger } from '@faramesh/ledger'
 import type { Logger } from '../logger.js'
 import type { InstanceLease } from './lease.js'
-import { timeoutFor } from './timeouts.js'
+import { MAX_TIMEOUT_SEC, timeoutFor } from './timeouts.js'
 
 export const GATEWAY_STOPPED = 'gateway stopped during execution'
 
@@ -17,7 +17,6 @@ export interface OrphanDeps {
   lease: InstanceLease
   logger: Logger
   clock: () => Date
-  defaultTimeoutSec: number
   onFailed?: (action: ActionRecord) => void
 }
 
@@ -25,11 +24,12 @@ type Verdict = { fail: false; why?: string } | { fail: true; owner: string | nul
 
 async function judge(d: OrphanDeps, rec: ActionRecord, started: ChainEvent | undefined, live: Map<string, boolean>): Promise<Verdict> {
   const executor = started?.meta.executor
-  if (typeof executor !== 'string') return { fail: false } // the agent executes it and will report
-  const owner = started!.meta.gateway
+  if (!started || typeof executor !== 'string') return { fail: false } // the agent executes it and will report
+  const owner = started.meta.gateway
   if (typeof owner !== 'string') {
-    // Started by a gateway older than leases: failed once no execution could still be running under its timeout.
-    const deadline = Date.parse(started!.created_at) + (timeoutFor(rec, d.defaultTimeoutSec) + LEGACY_MARGIN_SEC) * 1000
+    // Started by a gateway older than leases: failed once no execution could still be running. Its timeout was
+    // context.timeout, else that gateway's FARAMESH_ACTION_TIMEOUT, which may have been larger than ours: the cap.
+    const deadline = Date.parse(started.created_at) + (timeoutFor(rec, MAX_TIMEOUT_SEC) + LEGACY_MARGIN_SEC) * 1000
     if (Number.isFinite(deadline) && d.clock().getTime() > deadline) return { fail: true, owner: null, executor }
     return { fail: false, why: 'started by a gateway that did not record its lease; its timeout has not passed' }
   }

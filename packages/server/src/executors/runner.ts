@@ -68,7 +68,7 @@ export function createExecutorRunner(opts: RunnerOptions): ExecutorRunner {
     return p
   }
 
-  async function record(id: string, out: ExecOutcome): Promise<void> {
+  async function record(id: string, out: ExecOutcome): Promise<ActionRecord> {
     const to = out.success ? 'succeeded' : 'failed'
     const { action } = await opts.ledger.transition(id, {
       from: ['executing'],
@@ -76,14 +76,15 @@ export function createExecutorRunner(opts: RunnerOptions): ExecutorRunner {
       patch: { result: out.result, error: out.error },
       event: { event_type: to, meta: { ...out.meta, error: out.error } },
     })
-    opts.onFinished?.(action)
+    return action
   }
 
   async function finish(id: string, outcome: ExecOutcome): Promise<void> {
     let out = outcome
     for (let attempt = 0; ; attempt++) {
+      let action: ActionRecord
       try {
-        return await record(id, out)
+        action = await record(id, out)
       } catch (err) {
         const code = err instanceof LedgerError ? err.code : null
         if (code === 'INVALID_TRANSITION' || code === 'NOT_FOUND') {
@@ -103,7 +104,10 @@ export function createExecutorRunner(opts: RunnerOptions): ExecutorRunner {
           return
         }
         await new Promise((r) => setTimeout(r, RETRY_MS[attempt]))
+        continue
       }
+      opts.onFinished?.(action)
+      return
     }
   }
 
@@ -149,7 +153,6 @@ export function createExecutorRunner(opts: RunnerOptions): ExecutorRunner {
           lease,
           logger: opts.logger,
           clock: opts.clock ?? (() => new Date()),
-          defaultTimeoutSec: opts.defaultTimeoutSec,
           ...(opts.onFinished ? { onFailed: opts.onFinished } : {}),
         }),
       )
