@@ -2,9 +2,12 @@
 // its group is killed when it exits, times out or is aborted; a process that escaped the group cannot keep the action
 // executing; a spawn error or a throwing executor ends the action `failed` with the reason; and an agent cannot
 // replace the outcome the executor records. Real /bin/sh, real child processes.
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Executor } from '../src/executors/types.js'
+import { hashToken } from '../src/tokens-file.js'
 import { call, eventually, makeApp, type TestApp } from './helpers.js'
 
 let t: TestApp | null = null
@@ -170,6 +173,26 @@ describe('/result on an action the executor owns', () => {
     expect((await call(t.app, 'POST', `/v1/actions/${id}/result`, { success: true })).status).toBe(409)
     const types = (await call(t.app, 'GET', `/v1/actions/${id}/events`)).body.map((e: { event_type: string }) => e.event_type)
     expect(types).toEqual(['created', 'decision_made', 'started', 'failed'])
+  })
+
+  it('is 409 for the agent token that submitted it and for an admin; another agent gets 403', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'faramesh-tokens-'))
+    const file = join(dir, 'tokens.json')
+    const entry = (name: string, role: string, token: string) => ({ name, role, sha256: hashToken(token) })
+    writeFileSync(file, JSON.stringify({ version: 1, tokens: [entry('bot', 'agent', 'tok-bot'), entry('bot2', 'agent', 'tok-bot2'), entry('root', 'admin', 'tok-root')] }))
+    t = await makeApp({ auth: { tokensFile: file } })
+    const a = await call(t.app, 'POST', '/v1/actions', { agent_id: 'bot', tool: 'shell', operation: 'run', params: { cmd: 'sleep 1 # safe' } }, 'tok-bot')
+    expect((await call(t.app, 'POST', `/v1/actions/${a.body.id}/start`, undefined, 'tok-bot')).body.status).toBe('executing')
+    expect((await call(t.app, 'POST', `/v1/actions/${a.body.id}/result`, { success: false }, 'tok-bot')).status).toBe(409)
+    expect((await call(t.app, 'POST', `/v1/actions/${a.body.id}/result`, { success: false }, 'tok-root')).status).toBe(409)
+    expect((await call(t.app, 'POST', `/v1/actions/${a.body.id}/result`, { success: false }, 'tok-bot2')).status).toBe(403)
+    expect((await call(t.app, 'POST', `/v1/actions/${a.body.id}/result`, { success: 'yes' }, 'tok-bot')).status).toBe(422)
+    const done = await eventually(async () => {
+      const x = (await call(t!.app, 'GET', `/v1/actions/${a.body.id}`, undefined, 'tok-root')).body
+      return x.status !== 'executing' ? x : null
+    })
+    expect(done).toMatchObject({ status: 'succeeded', result: { exit_code: 0 } })
+    rmSync(dir, { recursive: true, force: true })
   })
 
   it('still works for an action its agent runs itself (no executor for the tool)', async () => {
