@@ -263,6 +263,8 @@ export function createActionsService(deps: ServiceDeps) {
               by: p.kind === 'anonymous' ? null : p.name,
               executor: executor?.id ?? null,
               executor_id: body?.executor_id ?? null,
+              // The gateway process that owns the execution: if it dies, the next gateway to start fails the action.
+              ...(executor ? { gateway: deps.runner.leaseId } : {}),
               started_at: body?.started_at ?? null,
               request_hash: rec.request_hash ?? null,
             },
@@ -279,13 +281,22 @@ export function createActionsService(deps: ServiceDeps) {
       const rec = await load(id)
       assertOwn(p, rec)
       const msg = `Action is not in executing, allowed or approved status (it is ${rec.status})`
-      if (!['executing', 'allowed', 'approved'].includes(rec.status)) throw conflict(msg)
+      if (rec.status !== 'executing' && rec.status !== 'allowed' && rec.status !== 'approved') throw conflict(msg)
+      if (rec.status === 'executing') {
+        // The gateway's executor records the real outcome (exit code, output); an agent's report must not replace it.
+        const started = (await ledger.getEvents(id)).findLast((e) => e.event_type === 'started')
+        const executor = started?.meta.executor
+        if (typeof executor === 'string') {
+          throw conflict(`Action is being run by the gateway's ${executor} executor, which records its outcome; a result cannot be reported for it`)
+        }
+      }
       const to = body.success ? 'succeeded' : 'failed'
       const error = body.success ? null : (body.error ?? 'failed')
       const { action } = await move(
         id,
         {
-          from: ['executing', 'allowed', 'approved'],
+          // Only from the status just checked: an action /start handed to an executor meanwhile is not ours to report.
+          from: [rec.status],
           to,
           patch: { result: body.result ?? body.meta ?? null, error },
           event: { event_type: to, meta: { by: p.kind === 'anonymous' ? null : p.name, error, meta: body.meta ?? null } },

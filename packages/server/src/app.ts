@@ -9,6 +9,7 @@ import { corsMiddleware } from './cors.js'
 import { header } from './headers.js'
 import { ANONYMOUS, bearerToken, createAuthenticator, type Authenticator } from './auth.js'
 import { defaultAppConfig, type AppConfig, type GatewayEnv, type RouteDeps } from './app-env.js'
+import type { InstanceLease } from './executors/lease.js'
 import { createExecutorRunner, type ExecutorRunner } from './executors/runner.js'
 import { createShellExecutor } from './executors/shell.js'
 import type { Executor } from './executors/types.js'
@@ -35,6 +36,8 @@ export interface AppDeps {
   auth?: Authenticator
   /** Built-in executors available; FARAMESH_EXECUTORS (config.executors) picks among them. */
   executors?: Executor[]
+  /** This gateway process's lease on the store (node layer); default: one that fails no other process's executions. */
+  lease?: InstanceLease
 }
 
 export type GatewayApp = Hono<GatewayEnv> & {
@@ -64,6 +67,8 @@ export function createApp(deps: AppDeps): GatewayApp {
     executors: available.filter((e) => config.executors.includes(e.id)),
     logger,
     defaultTimeoutSec: config.actionTimeoutSec,
+    ...(deps.lease ? { lease: deps.lease } : {}),
+    clock,
     onFinished: (a) => metrics.countAction(a.status, labels.tool(a.tool)),
   })
   const service = createActionsService({

@@ -46,7 +46,7 @@ export interface TestApp {
 }
 
 export async function makeApp(
-  opts: { policy?: string; auth?: AuthOptions; config?: AppDeps['config']; clock?: () => Date } = {},
+  opts: { policy?: string; auth?: AuthOptions; config?: AppDeps['config']; clock?: () => Date; executors?: AppDeps['executors']; lease?: AppDeps['lease'] } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'faramesh-server-'))
   const ledger = await openSqliteLedger(join(dir, 'actions.db'))
@@ -56,6 +56,8 @@ export async function makeApp(
     auth: createAuthenticator(opts.auth ?? {}),
     config: { executors: ['shell'], ...opts.config },
     ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.executors ? { executors: opts.executors } : {}),
+    ...(opts.lease ? { lease: opts.lease } : {}),
   })
   return {
     app,

@@ -76,6 +76,36 @@ describe('loadConfig', () => {
     expect(loadConfig({ FARAMESH_EXECUTORS: 'none' }, tmp()).executors).toEqual([])
   })
 
+  it('gives commands PATH, HOME, LANG, TZ and the names in FARAMESH_EXECUTOR_ENV (also from .env), nothing else', () => {
+    const dir = tmp()
+    writeFileSync(join(dir, '.env'), 'FROM_DOTENV=dotenv-value\n')
+    const env = { PATH: '/bin', HOME: '/home/g', TZ: 'UTC', FARAMESH_TOKEN: 't0ken', OTHER: 'x', FARAMESH_EXECUTOR_ENV: ' OPENAI_BASE, FROM_DOTENV,UNSET_ONE ', OPENAI_BASE: 'https://api.example' }
+    expect(loadConfig(env, dir).executorEnv).toEqual({ PATH: '/bin', HOME: '/home/g', TZ: 'UTC', OPENAI_BASE: 'https://api.example', FROM_DOTENV: 'dotenv-value' })
+    expect(loadConfig({}, dir).executorEnv).toEqual({ PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' })
+  })
+
+  it('refuses to start when FARAMESH_EXECUTOR_ENV would hand a command a secret, naming the variable', () => {
+    const refuse = (env: Record<string, string>, why: RegExp) => {
+      let err: unknown
+      try {
+        loadConfig(env, tmp())
+      } catch (e) {
+        err = e
+      }
+      expect(err).toMatchObject({ code: 'CONFIG_INVALID', where: 'FARAMESH_EXECUTOR_ENV' })
+      expect((err as Error).message).toMatch(why)
+    }
+    for (const name of ['FARAMESH_TOKEN', 'FARA_AUTH_TOKEN', 'faramesh_tokens_file', 'FARA_POSTGRES_DSN', 'DATABASE_URL', 'REPLICA_DSN', 'PGPASSWORD', 'FARAMESH_SIGNING_KEY_FILE', 'TLS_KEY_PATH', 'SSH_PRIVATE_KEY']) {
+      refuse({ FARAMESH_EXECUTOR_ENV: `SAFE,${name}` }, new RegExp(`^FARAMESH_EXECUTOR_ENV: ${name} `))
+    }
+    refuse({ FARAMESH_EXECUTOR_ENV: 'BAD-NAME' }, /BAD-NAME is not a variable name/)
+    refuse({ FARAMESH_EXECUTOR_ENV: 'CACHE', CACHE: 'redis://:pw@cache:6379/0' }, /CACHE holds a URL with a password/)
+    refuse({ FARAMESH_EXECUTOR_ENV: 'T', T: 'sekrit', FARAMESH_TOKEN: 'sekrit' }, /T holds one of the gateway's secrets/)
+    refuse({ FARAMESH_EXECUTOR_ENV: 'K', K: '/keys/ledger.pem', FARAMESH_SIGNING_KEY_FILE: '/keys/ledger.pem' }, /K holds one of the gateway's secrets/)
+    refuse({ FARAMESH_EXECUTOR_ENV: 'D', D: 'pg://h/db', FARA_POSTGRES_DSN: 'pg://h/db' }, /D holds one of the gateway's secrets/)
+    expect(loadConfig({ FARAMESH_EXECUTOR_ENV: 'SSL_CERT_FILE,LC_ALL', SSL_CERT_FILE: '/etc/ssl/ca.pem', LC_ALL: 'C' }, tmp()).executorEnv).toMatchObject({ SSL_CERT_FILE: '/etc/ssl/ca.pem', LC_ALL: 'C' })
+  })
+
   it('falls back to the workspace root for relative paths when the policy is not under cwd', () => {
     const root = tmp()
     writeFileSync(join(root, 'pnpm-workspace.yaml'), 'packages: []\n')

@@ -6,8 +6,9 @@ import { fileURLToPath } from 'node:url'
 import { parse as parseDotenv } from 'dotenv'
 import { ApiError } from '../errors.js'
 import type { LogLevel } from '../logger.js'
+import { executorSettings, type ExecutorSettings } from './executor-config.js'
 
-export interface GatewayConfig {
+export interface GatewayConfig extends ExecutorSettings {
   host: string
   port: number
   token: string | null
@@ -163,7 +164,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const level = (e('FARAMESH_LOG_LEVEL') ?? 'info').toLowerCase()
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(level)) throw bad('FARAMESH_LOG_LEVEL', 'expected debug, info, warn, error or silent')
 
-  return {
+  const c: Omit<GatewayConfig, keyof ExecutorSettings> = {
     host: e('FARAMESH_HOST') ?? e('FARA_API_HOST') ?? '127.0.0.1',
     port: e('FARAMESH_PORT') !== undefined ? int(e('FARAMESH_PORT'), 'FARAMESH_PORT', 8000, 0, 65535) : int(e('FARA_API_PORT'), 'FARA_API_PORT', 8000, 0, 65535),
     token: e('FARAMESH_TOKEN') ?? e('FARA_AUTH_TOKEN') ?? null,
@@ -193,6 +194,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sseHeartbeatMs: int(e('FARAMESH_SSE_HEARTBEAT_MS'), 'FARAMESH_SSE_HEARTBEAT_MS', 15_000, 100, 3_600_000),
     baseDir,
   }
+  return { ...c, ...executorSettings(e, c) }
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]'])

@@ -5,3 +5,4 @@ export { openFilePolicySource, describePolicyError, type FilePolicySource, type 
 export { openTokensSource, type TokensSourceOptions, type WatchedTokenSource } from './tokens-source.js'
 export { serveUi } from './static-ui.js'
 export { seedDemo } from './demo-seed.js'
+export { openLease } from '../executors/lease.js'

@@ -8,6 +8,8 @@ import { getRequestListener } from '@hono/node-server'
 import type { Ledger } from '@faramesh/ledger'
 import { createApp, type GatewayApp } from '../app.js'
 import { createAuthenticator } from '../auth.js'
+import { localLease, openLease, type InstanceLease } from '../executors/lease.js'
+import { createShellExecutor } from '../executors/shell.js'
 import { createLogger, type Logger } from '../logger.js'
 import { createMetrics } from '../metrics.js'
 import { answerClientError } from './client-error.js'
@@ -24,6 +26,8 @@ export interface GatewayHandle {
   app: GatewayApp
   ledger: Ledger
   logger: Logger
+  /** Settles when the executions of gateways that died were looked at; resolves with how many were failed. */
+  recovered: Promise<number>
   close(): Promise<void>
 }
 
@@ -110,12 +114,23 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
     closeFiles()
     throw err
   }
+  // A ledger handed in may live anywhere: then this process can vouch only for itself.
+  let lease: InstanceLease
+  try {
+    lease = opts.ledger ? localLease() : await openLease(config, logger)
+  } catch (err) {
+    if (!opts.ledger) await ledger.close()
+    closeFiles()
+    throw err
+  }
   const app = createApp({
     ledger,
     policy,
     logger,
     metrics,
     auth,
+    lease,
+    executors: [createShellExecutor({ env: config.executorEnv, wrapper: config.executorWrapper })],
     ...(opts.clock ? { clock: opts.clock } : {}),
     config: {
       approvalTtlMs: config.approvalTtlMs,
@@ -139,11 +154,17 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
     ;({ server, port } = await listen(app, config))
   } catch (err) {
     await app.close()
+    await lease.close()
     if (!opts.ledger) await ledger.close()
     closeFiles()
     throw err
   }
   if (config.hotReload) policy.watch()
+  // Off the start path: a store with many agent-run executions to look through must not delay listening.
+  const recovered = app.runner.recoverOrphans().then(
+    (n) => (n > 0 && logger.warn('failed executions of gateways that stopped while running them', { count: n }), n),
+    (err: unknown) => (logger.warn('recovering executions of stopped gateways failed', { error: String(err) }), 0),
+  )
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
   const url = `http://${host}:${port}`
   logger.info('faramesh gateway listening', {
@@ -161,6 +182,7 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
     app,
     ledger,
     logger,
+    recovered,
     close() {
       closing ??= (async () => {
         const stopped = new Promise<void>((r) => server.close(() => r()))
@@ -174,6 +196,7 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
         clearInterval(idle)
         clearTimeout(force)
         await app.close()
+        await lease.close()
         closeFiles()
         // Sign the head (executors' last outcomes included) so nothing written before shutdown is left unsigned; the
         // ledger's close tries again, quietly, so this is where a failure is heard.
