@@ -78,7 +78,7 @@ async function scenario(env: Record<string, string>, tag: string): Promise<void>
   expect(failed).toMatchObject({ status: 'failed', error: 'gateway stopped during execution' })
   const events = (await api(c, 'GET', `/v1/actions/${orphan}/events`)).body
   expect(events.map((e: any) => e.event_type)).toEqual(['created', 'decision_made', 'started', 'failed'])
-  expect(events.at(-1).meta).toEqual({ error: 'gateway stopped during execution', executor: 'shell', gateway: owner })
+  expect(events.at(-1).meta).toEqual({ error: 'gateway stopped during execution', executor: 'shell', gateway: owner, set: { status: 'failed', error: 'gateway stopped during execution' } })
   expect(await c.recovered).toBe(1)
 
   // The agent runs its own action and may report whenever it is done; B is alive and still runs its command.

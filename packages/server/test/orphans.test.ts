@@ -61,7 +61,7 @@ describe('recoverOrphans', () => {
     expect(await status(t, stale)).toBe('failed')
     expect(await status(t, shortTimeout)).toBe('failed')
     expect(await status(t, fresh)).toBe('executing')
-    expect((await t.ledger.getEvents(stale)).at(-1)!.meta).toEqual({ error: 'gateway stopped during execution', executor: 'shell', gateway: null })
+    expect((await t.ledger.getEvents(stale)).at(-1)!.meta).toEqual({ error: 'gateway stopped during execution', executor: 'shell', gateway: null, set: { status: 'failed', error: 'gateway stopped during execution' } })
   })
 
   it('does nothing with a lease that knows only itself (createApp without a store lease)', async () => {
