@@ -183,8 +183,9 @@ describe('verify-log', () => {
     const writer = new Database(gw.dbPath)
     writer.pragma('wal_autocheckpoint = 0')
     writer.prepare(`UPDATE actions SET status = 'approved' WHERE id = ?`).run(pending.id)
+    // Files only: the gateway's lease directory (actions.db.gateways/) is not part of the evidence.
     for (const name of readdirSync(gw.dir).filter((n) => n.startsWith('actions.db'))) {
-      if (!name.endsWith('-shm')) copyFileSync(join(gw.dir, name), join(evidence, name))
+      if (!name.endsWith('-shm') && statSync(join(gw.dir, name)).isFile()) copyFileSync(join(gw.dir, name), join(evidence, name))
     }
     writer.close()
     expect(readdirSync(evidence).sort()).toEqual(['actions.db', 'actions.db-wal', 'actions.db.signing-key.pem'])

@@ -53,7 +53,7 @@ describe('waitForCompletion', () => {
   })
 
   it('falls back to polling when the caller may not stream (agent token: 403 on /v1/events)', async () => {
-    const { client, calls } = counting({ token: AGENT })
+    const { client, calls } = counting({ token: AGENT, agentId: 'bot' }) // an agent token acts for its own agent (CONTRACT.md § Auth)
     const a = await client.submitAction('payments', 'charge', { amount: 1 })
     const [done] = await Promise.all([
       client.waitForCompletion(a.id, 100, 20_000),
