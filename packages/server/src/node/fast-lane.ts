@@ -6,7 +6,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { GatewayApp } from '../app.js'
 import { bearerToken, type Principal } from '../auth.js'
 import { decodeUtf8, MAX_BODY_BYTES } from '../body.js'
-import { clientClosed, requestTimedOut, requestTimeout } from '../errors.js'
+import { crossSiteDetail, crossSiteRefusal } from '../cross-site.js'
+import { clientClosed, forbidden, requestTimedOut, requestTimeout } from '../errors.js'
 import { errorPayload } from '../on-error.js'
 import { gateDecideOp, submitOp } from '../submit-ops.js'
 
@@ -79,6 +80,9 @@ export function createFastLane(app: GatewayApp): (req: IncomingMessage, res: Ser
     let p: Principal
     try {
       p = app.auth.authenticate(bearerToken(req.headers.authorization))
+      // Browsers send Origin with every POST, so theirs go to the app; the Host check holds here all the same.
+      const why = p.kind === 'anonymous' ? crossSiteRefusal({ host: req.headers.host, origin: undefined, openToNetwork: app.config.openToNetwork }) : null
+      if (why) throw forbidden(crossSiteDetail(why))
     } catch (err) {
       const e = errorPayload(err, app.logger, app.metrics, path)
       send(res, e.status, JSON.stringify(e.body), { ...e.headers, connection: 'close' })
