@@ -50,4 +50,7 @@ export function crossSiteRefusal(r: OpenModeRequest): string | null {
 
 /** The 403 detail for such a request. */
 export const crossSiteDetail = (why: string): string =>
-  `Refused a request from another site (${why}): this gateway runs without authentication, so it only answers local clients. Set FARAMESH_TOKEN or FARAMESH_TOKENS_FILE to use it from a browser on another origin.`
+  `Refused a request from another site (${why}): this gateway runs without authentication, so it only answers local clients. ` +
+  (why.startsWith('Host')
+    ? 'Set FARAMESH_TOKEN or FARAMESH_TOKENS_FILE (or, behind a proxy that forwards another Host name, FARAMESH_ALLOW_UNAUTHENTICATED=1 to run open on purpose).'
+    : 'Set FARAMESH_TOKEN or FARAMESH_TOKENS_FILE to use it from a browser on another origin.')
