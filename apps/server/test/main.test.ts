@@ -89,7 +89,7 @@ describe('apps/server main', () => {
     // A request whose body never finishes keeps the drain waiting (up to the 5 s cut-off).
     const socket = connect(Number(new URL(url).port), '127.0.0.1')
     await new Promise((r) => socket.once('connect', r))
-    socket.write('POST /v1/actions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{')
+    socket.write('POST /v1/actions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{')
     await new Promise((r) => setTimeout(r, 100))
     p.child.kill('SIGINT')
     await new Promise((r) => setTimeout(r, 1300))

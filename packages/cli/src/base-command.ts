@@ -5,8 +5,9 @@ import type { Gateway } from './api/gateway.js'
 import { CliError, type CliErrorCode } from './errors.js'
 import { effectiveEnv, resolveTarget, type ApiTarget } from './config.js'
 import { toCliError, exitCodeFor } from './exit-codes.js'
-import { disableColor, paint } from './output/color.js'
+import { disableColor, forTerminal, paint } from './output/color.js'
 import { stableJson } from './output/json.js'
+import { terminalSafeJson } from './output/terminal.js'
 
 export type FlagsOf<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 export type ArgsOf<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
@@ -59,6 +60,14 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return this.flags?.json ?? this.argv.includes('--json')
   }
 
+  /**
+   * Every line a command prints: gateway data in it (an agent's tool, operation, reported error) must not act on the
+   * terminal, so human text keeps only its own colours and line breaks, and JSON escapes what JSON.stringify leaves raw.
+   */
+  override log(message = '', ...args: unknown[]): void {
+    super.log(this.jsonMode ? terminalSafeJson(message) : forTerminal(message), ...args)
+  }
+
   /** Prints `data` as stable JSON with --json, else the human rendering. */
   protected output(data: unknown, human: () => string | string[]): void {
     if (this.jsonMode) {
@@ -89,8 +98,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       if (e.details !== undefined) body.details = e.details
       this.log(stableJson({ error: body }))
     } else {
-      process.stderr.write(`${paint('red', 'Error:')} ${e.message}\n`)
-      if (e.hint) process.stderr.write(`${paint('dim', e.hint)}\n`)
+      // Error messages quote the gateway's answers and the actions they name: as untrusted as any other output.
+      process.stderr.write(forTerminal(`${paint('red', 'Error:')} ${e.message}\n`))
+      if (e.hint) process.stderr.write(forTerminal(`${paint('dim', e.hint)}\n`))
       if (process.env.FARAMESH_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`)
     }
     return this.exit(exitCode)

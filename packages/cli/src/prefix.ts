@@ -2,6 +2,7 @@
 // action. No match is "not found"; several matches are listed and the command fails, so nobody approves the
 // wrong action by accident.
 import { CliError } from './errors.js'
+import { printable } from './output/terminal.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -46,7 +47,7 @@ export async function resolveAction<A extends PrefixCandidate>(source: PrefixSou
   if (found.length === 0) throw new CliError('NOT_FOUND', `No action id starts with "${prefix}"`)
   if (found.length > 1) {
     const shown = found.slice(0, MAX_LISTED)
-    const lines = shown.map((a) => `  ${a.id}  ${a.status ?? ''}  ${a.tool ?? ''} ${a.operation ?? ''}`.trimEnd())
+    const lines = shown.map((a) => printable(`  ${a.id}  ${a.status ?? ''}  ${a.tool ?? ''} ${a.operation ?? ''}`.trimEnd()))
     const more = found.length > MAX_LISTED ? `\n  … and more` : ''
     throw new CliError('AMBIGUOUS_ID', `Prefix "${prefix}" matches ${found.length > MAX_LISTED ? `more than ${MAX_LISTED}` : found.length} actions:\n${lines.join('\n')}${more}`, {
       hint: 'Use more characters of the id.',

@@ -66,9 +66,13 @@ export function createActionsService(deps: ServiceDeps) {
     return rec
   }
 
-  /** Agents touch only what they submitted; every other role reads everything. */
+  /**
+   * Agents touch only what they submitted for their own agent; every other role reads everything. The name alone is
+   * not enough: a token may reuse a revoked or expired token's name while acting for another agent.
+   */
   function assertOwn(p: Principal, rec: ActionRecord): void {
-    if (!can(p, 'read_all') && rec.submitted_by !== p.name) throw forbidden('Not your action')
+    if (can(p, 'read_all')) return
+    if (rec.submitted_by !== p.name || (p.agentId !== null && rec.agent_id !== p.agentId)) throw forbidden('Not your action')
   }
 
   async function move(id: string, req: Parameters<Ledger['transition']>[1], conflictMsg: string) {

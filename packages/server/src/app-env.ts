@@ -24,6 +24,11 @@ export interface AppConfig {
   /** Directory of the dashboard's built files; served at / when set. */
   uiDir: string | null
   demo: boolean
+  /**
+   * FARAMESH_ALLOW_UNAUTHENTICATED: open mode on a network address on purpose, so a request's Host may be any name.
+   * Without it, open mode answers protected routes only for loopback Host names (cross-site.ts).
+   */
+  openToNetwork: boolean
 }
 
 export const defaultAppConfig: AppConfig = {
@@ -36,6 +41,7 @@ export const defaultAppConfig: AppConfig = {
   sseMaxQueue: 1000,
   uiDir: null,
   demo: false,
+  openToNetwork: false,
 }
 
 export interface RouteDeps {

@@ -6,8 +6,10 @@ import type { Ledger } from '@faramesh/ledger'
 import { createActionsService, type ActionsService } from './actions-service.js'
 import { APPROVAL_SECRET_PURPOSE, createApprovalTokens } from './approval-tokens.js'
 import { corsMiddleware } from './cors.js'
+import { crossSiteDetail, crossSiteRefusal } from './cross-site.js'
 import { header } from './headers.js'
 import { ANONYMOUS, bearerToken, createAuthenticator, type Authenticator } from './auth.js'
+import { forbidden } from './errors.js'
 import { defaultAppConfig, type AppConfig, type GatewayEnv, type RouteDeps } from './app-env.js'
 import type { InstanceLease } from './executors/lease.js'
 import { createExecutorRunner, type ExecutorRunner } from './executors/runner.js'
@@ -47,6 +49,7 @@ export type GatewayApp = Hono<GatewayEnv> & {
   readonly metrics: Metrics
   readonly hub: SseHub
   readonly runner: ExecutorRunner
+  readonly config: AppConfig
   /** Stop background work (SSE, sweeper, executors); the ledger is the caller's to close. */
   close(): Promise<void>
 }
@@ -108,7 +111,13 @@ export function createApp(deps: AppDeps): GatewayApp {
     let token = bearerToken(header(c, 'authorization'))
     // Browsers' EventSource cannot send headers: the stream also takes ?token=.
     if (token === undefined && c.req.path === '/v1/events') token = c.req.query('token')
-    c.set('principal', auth.authenticate(token))
+    const principal = auth.authenticate(token)
+    if (principal.kind === 'anonymous') {
+      // Open mode: every caller is the admin, so a web page on another site must not be one (cross-site.ts).
+      const why = crossSiteRefusal({ host: header(c, 'host') ?? new URL(c.req.url).host, origin: header(c, 'origin'), openToNetwork: config.openToNetwork })
+      if (why) throw forbidden(crossSiteDetail(why))
+    }
+    c.set('principal', principal)
     return next()
   })
 
@@ -135,6 +144,7 @@ export function createApp(deps: AppDeps): GatewayApp {
     metrics,
     hub,
     runner,
+    config,
     async close() {
       clearInterval(sweeper)
       hub.close()

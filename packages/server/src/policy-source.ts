@@ -17,6 +17,10 @@ export interface PolicySnapshot extends DecideDeps {
 export interface ReloadResult {
   ok: boolean
   error?: string
+  /** Which file failed (the other one may have been reloaded: see policyReloaded). */
+  failed?: 'policy' | 'profile'
+  /** With `failed: 'profile'`: the policy file itself loaded a new policy, which is in force. */
+  policyReloaded?: boolean
   snapshot: PolicySnapshot
 }
 

@@ -50,9 +50,9 @@ const chunk = Buffer.alloc(900 * 1024, 'a')
 describe('FARAMESH_BODY_TIMEOUT', () => {
   it('answers 408 with a detail to a stalled upload on the fast lane and on a chunked (Hono) request', async () => {
     const started = Date.now()
-    const fast = stalledUpload(`POST /v1/actions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${MB}\r\n\r\n`, chunk)
+    const fast = stalledUpload(`POST /v1/actions HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${MB}\r\n\r\n`, chunk)
     const hono = stalledUpload(
-      `POST /v1/actions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n`,
+      `POST /v1/actions HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n`,
       Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]),
     )
     for (const answer of [await fast.answer, await hono.answer]) {
@@ -71,7 +71,7 @@ describe('FARAMESH_BODY_TIMEOUT', () => {
     gc()
     const before = process.memoryUsage().arrayBuffers
     const uploads = Array.from({ length: 30 }, () =>
-      stalledUpload(`POST /v1/actions HTTP/1.1\r\nhost: x\r\ncontent-length: ${MB}\r\n\r\n`, chunk),
+      stalledUpload(`POST /v1/actions HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: ${MB}\r\n\r\n`, chunk),
     )
     // The bodies pile up in the gateway's buffers (27 MB if all arrive within the second; on a busy machine some
     // time out before the last ones are in, so ask for a third of that).
@@ -105,7 +105,7 @@ describe('FARAMESH_BODY_TIMEOUT', () => {
         if (got.includes('"agent_id"')) resolve(got)
       })
     })
-    s.write(`POST /v1/actions HTTP/1.1\r\nhost: x\r\ncontent-length: ${body.length}\r\n\r\n`)
+    s.write(`POST /v1/actions HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: ${body.length}\r\n\r\n`)
     await new Promise((r) => setTimeout(r, 600)) // within the second
     s.write(body)
     expect(await answer).toMatch(/^HTTP\/1\.1 200 /)

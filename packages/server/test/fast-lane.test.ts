@@ -86,7 +86,7 @@ describe('fast lane', () => {
     // Three requests written in one packet on one connection (HTTP/1.1 pipelining): three answers, in order, the
     // middle one an error, all on the same socket.
     const req = (agent: string, body = JSON.stringify({ agent_id: agent, tool: 'http', operation: 'get' })) =>
-      `POST /v1/gate/decide HTTP/1.1\r\nhost: x\r\nauthorization: Bearer admin-tok\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+      `POST /v1/gate/decide HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer admin-tok\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
     const raw = await rawExchange(gw.port, req('p1') + req('p2', '{"tool":') + req('p3'), 3)
     const answers = raw.split('HTTP/1.1 ').slice(1)
     expect(answers.map((a) => a.slice(0, 3))).toEqual(['200', '422', '200'])

@@ -54,22 +54,22 @@ const metric = (name: string, labels: Record<string, string>) => metricValue(gw.
 
 describe('requests the HTTP parser rejects', () => {
   const cases: Array<[string, string, number, RegExp]> = [
-    ['an unknown method', 'FETCH /v1/actions HTTP/1.1\r\nHost: x\r\n\r\n', 400, /Invalid method/],
+    ['an unknown method', 'FETCH /v1/actions HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', 400, /Invalid method/],
     [
       'a negative Content-Length',
-      'POST /v1/actions HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n',
+      'POST /v1/actions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -1\r\n\r\n',
       400,
       /Content-Length/,
     ],
     [
       'Content-Length together with Transfer-Encoding',
-      'POST /v1/actions HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+      'POST /v1/actions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
       400,
       /Transfer-Encoding/,
     ],
     [
       'headers over the limit',
-      `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+      `GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
       431,
       /Header overflow/,
     ],
@@ -95,7 +95,7 @@ describe('requests the HTTP parser rejects', () => {
 describe('a client that hangs up before its body arrives', () => {
   const partial = (path: string) =>
     raw(
-      `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"agent_id":"a","tool":"http",`,
+      `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"agent_id":"a","tool":"http",`,
       50,
     )
 

@@ -85,7 +85,7 @@ describe('SSE /v1/events', () => {
     await setup({ config: { sseMaxQueue: 50 } })
     const port = Number(new URL(srv.url).port)
     const sock = connect(port, '127.0.0.1')
-    sock.write('GET /v1/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n')
+    sock.write('GET /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n')
     sock.pause() // never read: the kernel buffers fill, then our queue
     await eventually(async () => t.app.hub.size === 1)
     const big = 'y'.repeat(16 * 1024)

@@ -2,7 +2,7 @@
 // turned the gateway into deny-all). A missing, unreadable or invalid file is a failed reload: the last valid
 // version stays in force, the failure is logged, counted and shown in /v1/policy/info, and the file is taken again
 // when it comes back, even with the same bytes.
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -142,6 +142,27 @@ describe('tokens file', () => {
     writeFileSync(join(dir, 'tokens.json'), text)
     await eventually(async () => (await m('success')) === 1, 5000)
     expect((await decision(g, 'root-tok')).decision).toBe('allow')
+  })
+
+  it('a tokens file any user may write is refused: at start, and as a failed reload that keeps the tokens in force', async () => {
+    const file = join(dir, 'tokens.json')
+    write([entry('root', 'admin', 'root-tok')])
+    chmodSync(file, 0o666)
+    await expect(start({ FARAMESH_TOKENS_FILE: 'tokens.json' })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining('is writable by every user'),
+    })
+    gw = null
+    chmodSync(file, 0o600)
+    const g = await start({ FARAMESH_TOKENS_FILE: 'tokens.json' })
+    const m = (kind: 'failure' | 'success') => metricValue(g.url, 'faramesh_tokens_reloads_total', { result: kind }, 'root-tok')
+    // Another user of the machine, once the file is world-writable, gives itself an admin token.
+    chmodSync(file, 0o666)
+    writeFileSync(file, JSON.stringify({ version: 1, tokens: [entry('root', 'admin', 'root-tok'), entry('intruder', 'admin', 'intruder-tok')] }))
+    await eventually(async () => (await m('failure')) === 1, 5000)
+    expect(logs.some((l) => l.includes('tokens file reload failed') && l.includes('writable by every user'))).toBe(true)
+    expect((await fetch(`${g.url}/v1/actions`, { headers: { authorization: 'Bearer intruder-tok' } })).status).toBe(401)
+    expect((await fetch(`${g.url}/v1/actions`, { headers: { authorization: 'Bearer root-tok' } })).status).toBe(200)
   })
 
   it('an expiry that is not RFC 3339 refuses to start, naming the token and the field', async () => {

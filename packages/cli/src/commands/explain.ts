@@ -6,6 +6,7 @@ import { BaseCommand } from '../base-command.js'
 import { actionIdArg } from '../flags.js'
 import { paint, paintDecision, paintRisk, paintStatus } from '../output/color.js'
 import { formatJsonInline, orDash, shortId } from '../output/format.js'
+import { printable } from '../output/terminal.js'
 
 export class Explain extends BaseCommand<typeof Explain> {
   static override summary = 'Explain why an action was allowed, denied or sent for approval'
@@ -48,13 +49,13 @@ the one that matched, and for each rule before it the condition that did not hol
           `Decision: ${paintDecision(action.decision)}`,
           `Reason: ${orDash(action.reason)}`,
           `Reason Code: ${orDash(action.reason_code)}`,
-          `Risk Level: ${paintRisk(action.risk_level)}${action.risk_rule ? ` (risk rule: ${action.risk_rule})` : ''}`,
+          `Risk Level: ${paintRisk(action.risk_level)}${action.risk_rule ? ` (risk rule: ${printable(action.risk_rule)})` : ''}`,
           '',
           `Policy File: ${orDash(policyFile)}`,
           `Policy Version: ${orDash(action.policy_version)}`,
           '',
-          `Tool: ${action.tool}`,
-          `Operation: ${action.operation}`,
+          `Tool: ${printable(action.tool)}`,
+          `Operation: ${printable(action.operation)}`,
           `Params: ${formatJsonInline(action.params ?? {})}`,
         ]
         if (trace) {

@@ -3,6 +3,7 @@ import { actionIdArg } from '../flags.js'
 import { transitions } from '../output/action-view.js'
 import { paint, paintStatus } from '../output/color.js'
 import { formatTime, shortId } from '../output/format.js'
+import { printable } from '../output/terminal.js'
 
 export class Logs extends BaseCommand<typeof Logs> {
   static override summary = "Show an action's status transitions (who moved it, and why)"
@@ -17,9 +18,9 @@ export class Logs extends BaseCommand<typeof Logs> {
       `${paint('bold', 'Status transitions')} - ${shortId(action.id)} (now ${paintStatus(action.status)})`,
       ...steps.map((t) => {
         const move = t.from === t.to ? paintStatus(t.to) : `${t.from ? paintStatus(t.from) : '∅'} → ${paintStatus(t.to)}`
-        const who = t.by ? ` by ${t.by}` : ''
-        const why = t.reason ? `: ${t.reason}` : ''
-        return `[${formatTime(t.at)}] ${t.event_type.padEnd(14)} ${move}${paint('dim', who + why)}`
+        const who = t.by ? ` by ${printable(t.by)}` : ''
+        const why = t.reason ? `: ${printable(t.reason)}` : ''
+        return `[${formatTime(t.at)}] ${printable(t.event_type).padEnd(14)} ${move}${paint('dim', who + why)}`
       }),
     ])
   }

@@ -6,6 +6,7 @@ import { gatewayConfig } from '../server-config.js'
 import { actionIdArg } from '../flags.js'
 import { paint } from '../output/color.js'
 import { orDash, shortId } from '../output/format.js'
+import { printable } from '../output/terminal.js'
 import { renderTable } from '../output/table.js'
 
 const FIELDS = ['decision', 'outcome', 'reason_code', 'risk_level', 'request_hash', 'policy_hash', 'profile_hash', 'runtime_version', 'provenance_id'] as const
@@ -45,7 +46,7 @@ outcome or request hash differs (with --strict: any difference, including policy
     const result = { action_id: stored.id, match: differing.length === 0, same_outcome: stored.outcome === now.outcome, fields: rows, decision: now }
     this.output(result, () => {
       const lines = [
-        `${paint('bold', 'Replay decision')} ${shortId(stored.id)}: ${stored.tool} ${stored.operation}`,
+        `${paint('bold', 'Replay decision')} ${shortId(stored.id)}: ${printable(stored.tool)} ${printable(stored.operation)}`,
         renderTable(
           ['Field', 'Stored', 'Now', ''],
           rows.map((r) => [r.field, orDash(r.stored), orDash(r.now), r.match ? paint('green', '✓') : paint(DECISIVE.has(r.field) ? 'red' : 'yellow', '✗')]),

@@ -1,7 +1,7 @@
 import { BaseCommand } from '../base-command.js'
 import { actionIdArg } from '../flags.js'
 import { paintDecision, paintStatus } from '../output/color.js'
-import { shortId } from '../output/format.js'
+import { orDash, shortId } from '../output/format.js'
 
 export class Replay extends BaseCommand<typeof Replay> {
   static override summary = "Resubmit an action's request as a new action (linked by context.replayed_from)"
@@ -13,8 +13,8 @@ export class Replay extends BaseCommand<typeof Replay> {
     const original = await api.resolve(this.args.id)
     const replayed = await api.replay(original.id)
     this.output(replayed, () => [
-      `Replayed ${shortId(original.id)} as ${replayed.id}`,
-      `Status: ${paintStatus(replayed.status)}   Decision: ${paintDecision(replayed.decision)}   Reason: ${replayed.reason ?? '-'}`,
+      `Replayed ${shortId(original.id)} as ${shortId(replayed.id, true)}`,
+      `Status: ${paintStatus(replayed.status)}   Decision: ${paintDecision(replayed.decision)}   Reason: ${orDash(replayed.reason)}`,
     ])
   }
 }

@@ -5,6 +5,7 @@ import { BaseCommand } from '../base-command.js'
 import { paintStatus } from '../output/color.js'
 import { formatClock, shortId } from '../output/format.js'
 import { jsonLine } from '../output/json.js'
+import { printable } from '../output/terminal.js'
 
 const EVENT_WIDTH = Math.max(...EVENT_TYPES.map((t) => t.length))
 
@@ -60,9 +61,10 @@ export class Tail extends BaseCommand<typeof Tail> {
    */
   private line(frame: FarameshEvent): string {
     const action = (frame.data ?? {}) as { id?: string; status?: string; tool?: string; operation?: string }
-    const event = frame.event_type ?? frame.type ?? 'event'
+    const event = printable(String(frame.event_type ?? frame.type ?? 'event'))
     const id = shortId(String(frame.action_id ?? action.id ?? ''))
-    const op = (action.operation ?? '-').padEnd(10)
-    return `[${formatClock(frame.timestamp as string | undefined)}] ${event.padEnd(EVENT_WIDTH)} ${id} | ${(action.tool ?? '-').padEnd(10)} | ${op} | ${paintStatus(action.status)}`
+    const op = printable(String(action.operation ?? '-')).padEnd(10)
+    const tool = printable(String(action.tool ?? '-')).padEnd(10)
+    return `[${formatClock(frame.timestamp as string | undefined)}] ${event.padEnd(EVENT_WIDTH)} ${id} | ${tool} | ${op} | ${paintStatus(action.status)}`
   }
 }

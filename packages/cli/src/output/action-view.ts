@@ -2,6 +2,7 @@
 import type { Action, ActionEvent, ActionStatus } from '@faramesh/policy-core'
 import { paint, paintDecision, paintRisk, paintStatus } from './color.js'
 import { formatJsonInline, formatTime, orDash, shortId } from './format.js'
+import { printable } from './terminal.js'
 import { renderTable } from './table.js'
 
 export function actionsTable(actions: readonly Action[], full: boolean): string {
@@ -11,8 +12,8 @@ export function actionsTable(actions: readonly Action[], full: boolean): string 
       shortId(a.id, full),
       paintStatus(a.status),
       paintRisk(a.risk_level),
-      a.tool,
-      a.operation,
+      printable(a.tool),
+      printable(a.operation),
       formatJsonInline(a.params ?? {}),
       formatTime(a.created_at),
     ]),
@@ -26,7 +27,7 @@ function field(label: string, value: string): string {
 
 export function actionDetails(a: Action): string[] {
   const lines = [
-    `${paint('bold', 'Action')} ${a.id}`,
+    `${paint('bold', 'Action')} ${printable(a.id)}`,
     '',
     field('Status', paintStatus(a.status)),
     field('Decision', paintDecision(a.decision)),
@@ -35,9 +36,10 @@ export function actionDetails(a: Action): string[] {
     field('Outcome', orDash(a.outcome)),
     field('Risk level', paintRisk(a.risk_level)),
     '',
-    field('Agent', a.agent_id),
-    field('Tool', a.tool),
-    field('Operation', a.operation),
+    // An agent's own words: a newline or escape sequence in them must not forge or hide the lines below.
+    field('Agent', printable(a.agent_id)),
+    field('Tool', printable(a.tool)),
+    field('Operation', printable(a.operation)),
     field('Params', formatJsonInline(a.params ?? {})),
     field('Context', formatJsonInline(a.context ?? {})),
     '',
@@ -48,16 +50,16 @@ export function actionDetails(a: Action): string[] {
     field('Created', formatTime(a.created_at)),
     field('Updated', formatTime(a.updated_at)),
   ]
-  if (a.approval_token) lines.push(field('Approval token', a.approval_token))
+  if (a.approval_token) lines.push(field('Approval token', printable(a.approval_token)))
   if (a.result !== undefined && a.result !== null) lines.push(field('Result', formatJsonInline(a.result)))
-  if (a.error) lines.push(field('Error', paint('red', a.error)))
+  if (a.error) lines.push(field('Error', paint('red', printable(a.error))))
   return lines
 }
 
 export function eventsTable(events: readonly ActionEvent[]): string {
   return renderTable(
     ['Seq', 'Time', 'Event', 'Details'],
-    events.map((e) => [String(e.seq ?? '-'), formatTime(e.created_at), e.event_type, formatJsonInline(e.meta ?? {})]),
+    events.map((e) => [String(e.seq ?? '-'), formatTime(e.created_at), printable(e.event_type), formatJsonInline(e.meta ?? {})]),
     { maxWidths: [undefined, undefined, undefined, 70] },
   )
 }

@@ -1,5 +1,6 @@
 // ANSI colour, on only for a terminal and never with NO_COLOR (https://no-color.org) or --no-color.
 import type { ActionStatus, RiskLevel } from '@faramesh/policy-core'
+import { escapeChar, printable, UNSAFE_CHARS } from './terminal.js'
 
 export type Style = 'red' | 'green' | 'yellow' | 'blue' | 'magenta' | 'cyan' | 'gray' | 'bold' | 'dim'
 
@@ -49,20 +50,35 @@ const STATUS_STYLE: Record<ActionStatus, Style> = {
 
 const RISK_STYLE: Record<RiskLevel, Style> = { low: 'green', medium: 'yellow', high: 'red' }
 
+// The values below come from the gateway: one it does not normally send is shown as printable text.
 export function paintStatus(status: string | null | undefined): string {
   if (!status) return '-'
-  return paint(STATUS_STYLE[status as ActionStatus] ?? null, status)
+  return paint(STATUS_STYLE[status as ActionStatus] ?? null, printable(status))
 }
 
 export function paintRisk(risk: string | null | undefined): string {
   if (!risk) return '-'
-  return paint(RISK_STYLE[risk as RiskLevel] ?? null, risk)
+  return paint(RISK_STYLE[risk as RiskLevel] ?? null, printable(risk))
 }
 
 export function paintDecision(decision: string | null | undefined): string {
   if (!decision) return '-'
   const style: Style | null = decision === 'allow' ? 'green' : decision === 'deny' ? 'red' : 'yellow'
-  return paint(style, decision)
+  return paint(style, printable(decision))
+}
+
+// The sequences paint() writes (colour and intensity on and off), matched whole. Line breaks and tabs are the
+// output's own layout; every other unsafe character (terminal.ts), a lone ESC included, is escaped.
+const OWN_SGR = [...new Set(Object.values(CODES).flat())].sort((a, b) => b - a).join('|')
+const HUMAN = new RegExp(`\\u001b\\[(?:${OWN_SGR})m|[${UNSAFE_CHARS.replace('\\u0000-\\u001f', '\\u0000-\\u0008\\u000b-\\u001f')}]`, 'g')
+
+/**
+ * A whole human-readable output made safe for a terminal: our own colours and line breaks are kept, every other
+ * control character is escaped. The last line of defence (BaseCommand prints through it); renderers also pass each
+ * untrusted value through printable(), so that a newline in it cannot forge a line of its own.
+ */
+export function forTerminal(text: string): string {
+  return text.replace(HUMAN, (m) => (m.length > 1 ? m : escapeChar(m)))
 }
 
 // eslint-disable-next-line no-control-regex

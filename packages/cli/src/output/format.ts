@@ -1,15 +1,16 @@
-// How actions, times and params read on screen.
+// How actions, times and params read on screen. Values come from the gateway: strings are shown printable().
+import { printable } from './terminal.js'
 
 /** The first 8 characters, as the original CLI showed ids (enough to pass back through prefix matching). */
 export function shortId(id: string, full = false): string {
-  return full ? id : id.slice(0, 8)
+  return printable(full ? id : id.slice(0, 8))
 }
 
 /** `2026-01-12 10:00:00` in UTC; anything unparsable is shown as given. */
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return '-'
   const d = new Date(iso)
-  if (Number.isNaN(d.getTime())) return iso
+  if (Number.isNaN(d.getTime())) return printable(iso)
   return d.toISOString().slice(0, 19).replace('T', ' ')
 }
 
@@ -27,5 +28,5 @@ export function formatJsonInline(value: unknown): string {
 
 export function orDash(value: unknown): string {
   if (value === null || value === undefined || value === '') return '-'
-  return typeof value === 'string' ? value : formatJsonInline(value)
+  return typeof value === 'string' ? printable(value) : formatJsonInline(value)
 }

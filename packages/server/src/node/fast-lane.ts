@@ -4,9 +4,10 @@
 // goes to the app. test/fast-lane.test.ts holds both paths to identical answers.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { GatewayApp } from '../app.js'
-import { bearerToken } from '../auth.js'
+import { bearerToken, type Principal } from '../auth.js'
 import { decodeUtf8, MAX_BODY_BYTES } from '../body.js'
-import { clientClosed, requestTimedOut, requestTimeout } from '../errors.js'
+import { crossSiteDetail, crossSiteRefusal } from '../cross-site.js'
+import { clientClosed, forbidden, requestTimedOut, requestTimeout } from '../errors.js'
 import { errorPayload } from '../on-error.js'
 import { gateDecideOp, submitOp } from '../submit-ops.js'
 
@@ -53,10 +54,9 @@ function send(res: ServerResponse, status: number, body: string, headers?: Recor
 
 /** Returns a listener that handles a request and answers true, or answers false to pass it on. */
 export function createFastLane(app: GatewayApp): (req: IncomingMessage, res: ServerResponse) => boolean {
-  async function handle(path: string, req: IncomingMessage, buf: Buffer, res: ServerResponse): Promise<void> {
+  async function handle(path: string, p: Principal, req: IncomingMessage, buf: Buffer, res: ServerResponse): Promise<void> {
     let status = 200
     try {
-      const p = app.auth.authenticate(bearerToken(req.headers.authorization))
       const text = decodeUtf8(buf)
       const out = path === '/v1/gate/decide' ? JSON.stringify(gateDecideOp(app.service, p, text)) : await submitOp(app.service, p, text, req.headers['idempotency-key'])
       send(res, 200, out)
@@ -74,6 +74,21 @@ export function createFastLane(app: GatewayApp): (req: IncomingMessage, res: Ser
     if (req.method !== 'POST' || path === undefined || !ROUTES.has(path) || req.headers.origin) return false
     const len = Number(req.headers['content-length'])
     if (!(len >= 0 && len <= MAX_BODY_BYTES) || req.headers['transfer-encoding']) return false
+    // Authenticated from the head, before any of the body is read (as the Hono routes do): a caller without a valid
+    // token must not get a megabyte of our memory per connection for as long as FARAMESH_BODY_TIMEOUT. Its 401 closes
+    // the connection, so the body it may still send is never read either.
+    let p: Principal
+    try {
+      p = app.auth.authenticate(bearerToken(req.headers.authorization))
+      // Browsers send Origin with every POST, so theirs go to the app; the Host check holds here all the same.
+      const why = p.kind === 'anonymous' ? crossSiteRefusal({ host: req.headers.host, origin: undefined, openToNetwork: app.config.openToNetwork }) : null
+      if (why) throw forbidden(crossSiteDetail(why))
+    } catch (err) {
+      const e = errorPayload(err, app.logger, app.metrics, path)
+      send(res, e.status, JSON.stringify(e.body), { ...e.headers, connection: 'close' })
+      app.metrics.countRequest('POST', path, e.status)
+      return true
+    }
     const chunks: Buffer[] = []
     // A client that hangs up mid-body, or whose body did not arrive in time (client-error.ts answered 408): nothing
     // more to answer, but counted like the app counts it.
@@ -82,7 +97,7 @@ export function createFastLane(app: GatewayApp): (req: IncomingMessage, res: Ser
       app.metrics.countRequest('POST', path, errorPayload(err, app.logger, app.metrics, path).status)
     })
     req.on('data', (b: Buffer) => chunks.push(b))
-    req.on('end', () => void handle(path, req, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), res))
+    req.on('end', () => void handle(path, p, req, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), res))
     return true
   }
 }

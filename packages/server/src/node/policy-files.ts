@@ -49,10 +49,10 @@ export interface FilePolicySource extends PolicySource {
  */
 export async function openFilePolicySource(o: FilePolicyOptions): Promise<FilePolicySource> {
   const denyAll = (): Policy => parsePolicy('rules: []\n', { source: o.policyFile })
-  const failed = (file: string) => (err: Error) => {
+  const failed = (file: string, what: 'policy' | 'profile') => (err: Error) => {
     const error = describePolicyError(err, file)
     o.metrics.policyReloads.inc({ result: 'failure' })
-    o.logger.error('policy reload failed, previous policy kept', { error })
+    o.logger.error(`${what} reload failed, previous ${what} kept`, { error })
   }
   const changed = (): void => {
     snap = build()
@@ -66,7 +66,7 @@ export async function openFilePolicySource(o: FilePolicyOptions): Promise<FilePo
       parse: (text) => parsePolicy(text, { source: o.policyPath }),
       ...(o.hotReload ? {} : { whenMissing: denyAll }),
       onChange: changed,
-      onError: failed(o.policyPath),
+      onError: failed(o.policyPath, 'policy'),
     })
   } catch (err) {
     const missing = err instanceof PolicyError && err.code === 'FILE_NOT_FOUND'
@@ -84,7 +84,7 @@ export async function openFilePolicySource(o: FilePolicyOptions): Promise<FilePo
           profileError: err instanceof PolicyError && err.code === 'FILE_NOT_FOUND' ? `profile file not found: ${profilePath}` : describePolicyError(err, profilePath),
         }),
         onChange: changed,
-        onError: failed(profilePath),
+        onError: failed(profilePath, 'profile'),
       })
     : null
 
@@ -113,10 +113,15 @@ export async function openFilePolicySource(o: FilePolicyOptions): Promise<FilePo
     current: () => snap,
     status: () => ({ exists: existsSync(o.policyPath), reloadError: reloadError() }),
     async reload() {
+      const before = snap.policy
       policyFile.reload()
       profileFile?.reload()
-      const error = reloadError()
-      return error ? { ok: false, error, snapshot: snap } : { ok: true, snapshot: snap }
+      const p = policyFile.failure()
+      if (p) return { ok: false, error: describePolicyError(p, o.policyPath), failed: 'policy', snapshot: snap }
+      const f = profileFile?.failure()
+      // The policy may have loaded although the profile did not: then the new policy is in force, and the answer says so.
+      if (f && profilePath) return { ok: false, error: describePolicyError(f, profilePath), failed: 'profile', policyReloaded: snap.policy !== before, snapshot: snap }
+      return { ok: true, snapshot: snap }
     },
     watch() {
       policyFile.watch()

@@ -141,6 +141,7 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
       sseHeartbeatMs: config.sseHeartbeatMs,
       uiDir: config.uiDir,
       demo: config.demo,
+      openToNetwork: config.allowUnauthenticated,
     },
   })
   if (config.uiDir) app.use('*', serveUi(config.uiDir))

@@ -3,6 +3,7 @@
 // gateway started (creating it turns auth on). A deleted, unreadable or invalid file keeps the token set in force
 // (a bad edit must neither lock everyone out nor let a revoked token back in), is logged and counted in
 // faramesh_tokens_reloads_total{result="failure"}; an invalid file at startup refuses to start.
+import { statSync } from 'node:fs'
 import { openWatchedFile, type WatchedFile } from '@faramesh/policy-core/node'
 import { indexTokens, type ActiveToken, type TokenSource } from '../auth.js'
 import { ApiError } from '../errors.js'
@@ -25,7 +26,10 @@ export interface WatchedTokenSource extends TokenSource {
 type Tokens = ReadonlyMap<string, ActiveToken> | null
 
 export function openTokensSource(o: TokensSourceOptions): WatchedTokenSource {
-  const parse = (text: string): Tokens => indexTokens(parseTokensFile(text, o.path))
+  const parse = (text: string): Tokens => {
+    assertOwnerWritesOnly(o.path)
+    return indexTokens(parseTokensFile(text, o.path))
+  }
   let file: WatchedFile<Tokens>
   try {
     file = openWatchedFile<Tokens>(o.path, {
@@ -47,6 +51,24 @@ export function openTokensSource(o: TokensSourceOptions): WatchedTokenSource {
   if (o.required && !file.fromFile()) o.logger.warn('tokens file not found: no scoped token is accepted until it exists', { path: o.path })
   file.watch()
   return { current: file.current, close: file.close }
+}
+
+/**
+ * Whoever can write the tokens file can give themselves an admin token. A file every user of the machine may write is
+ * refused (as sshd refuses such an authorized_keys): at startup the gateway does not start, later it is a failed
+ * reload and the tokens in force stay. Checked on each load, after the read: a user who is not the owner cannot make
+ * the file private again after writing it. `faramesh token` writes the file 0600.
+ */
+function assertOwnerWritesOnly(path: string): void {
+  if (process.platform === 'win32') return
+  const mode = statSync(path).mode & 0o777
+  if (mode & 0o002) {
+    throw new ApiError(
+      'CONFIG_INVALID',
+      `tokens file ${path} is writable by every user (mode 0${mode.toString(8)}): anyone on this machine could add a token; make it private (chmod 600 ${path})`,
+      { where: 'FARAMESH_TOKENS_FILE' },
+    )
+  }
 }
 
 const isMissing = (err: Error): boolean => (err as { code?: string }).code === 'FILE_NOT_FOUND'

@@ -26,9 +26,19 @@ export function actionRoutes(app: Hono<GatewayEnv>, d: RouteDeps): void {
     if (q.risk_level) filter.risk_level = q.risk_level
     if (q.q) filter.q = q.q
     if (q.cursor) filter.cursor = q.cursor
-    // Without read_all a principal sees only what it submitted: filtered in the ledger (indexed), so paging, cursors
-    // and the total count hold however many other actions there are.
-    if (!can(p, 'read_all')) filter.submitted_by = p.name
+    // Without read_all a principal sees only what it submitted, for its own agent (as assertOwn): filtered in the
+    // ledger (indexed), so paging, cursors and the total count hold however many other actions there are.
+    if (!can(p, 'read_all')) {
+      filter.submitted_by = p.name
+      if (p.agentId !== null) {
+        // Another agent's filter matches none of this token's actions.
+        if (filter.agent_id !== undefined && filter.agent_id !== p.agentId) {
+          c.header('X-Total-Count', '0')
+          return c.json([])
+        }
+        filter.agent_id = p.agentId
+      }
+    }
     const { limit: _l, offset: _o, cursor: _c, ...countFilter } = filter
     const [page, total] = await Promise.all([d.ledger.listActions(filter), d.ledger.countActions(countFilter)])
     c.header('X-Total-Count', String(total))

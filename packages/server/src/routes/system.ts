@@ -73,7 +73,14 @@ export function systemRoutes(app: Hono<GatewayEnv>, d: RouteDeps): void {
     requirePermission(c.get('principal'), 'admin')
     if (!d.policy.reload) throw new ApiError('CONFLICT', 'This gateway has no policy file to reload')
     const r = await d.policy.reload()
-    if (!r.ok) return c.json({ detail: `Policy reload failed, previous policy kept: ${r.error}` }, 422)
+    if (!r.ok) {
+      const detail =
+        r.failed === 'profile'
+          ? `Profile reload failed, previous profile kept: ${r.error}` +
+            (r.policyReloaded ? ` (the policy file was reloaded: policy_hash ${r.snapshot.policy.hash} is in force)` : '')
+          : `Policy reload failed, previous policy kept: ${r.error}`
+      return c.json({ detail }, 422)
+    }
     return c.json({ status: 'reloaded', policy_hash: r.snapshot.policy.hash })
   })
 }

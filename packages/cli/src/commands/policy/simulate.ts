@@ -6,6 +6,7 @@ import { gatewayConfig } from '../../server-config.js'
 import { parseSince } from '../../duration.js'
 import { paint, paintDecision, paintRisk, paintStatus } from '../../output/color.js'
 import { formatJsonInline, formatTime, shortId } from '../../output/format.js'
+import { printable } from '../../output/terminal.js'
 import { renderTable } from '../../output/table.js'
 import { loadProfileFor, type LoadedProfile } from '../../policy/load-profile.js'
 import type { ChangedAction, RecordedAction, SimulationResult } from '../../policy/simulate.js'
@@ -131,7 +132,7 @@ else FARAMESH_PROFILE_FILE (or FARA_PROFILE_FILE), else profiles/default.yaml wh
       out.push(
         renderTable(
           ['ID', 'Status', 'Tool', 'Operation', 'Params', ...extra],
-          shown.map((a) => [shortId(a.id), paintStatus(a.status), a.tool, a.operation, formatJsonInline(a.params), ...cells(a)]),
+          shown.map((a) => [shortId(a.id), paintStatus(a.status), printable(a.tool), printable(a.operation), formatJsonInline(a.params), ...cells(a)]),
           { maxWidths: [undefined, undefined, 16, 16, 36] },
         ),
       )
