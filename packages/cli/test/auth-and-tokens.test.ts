@@ -137,6 +137,12 @@ describe('a gateway started without a tokens file', () => {
     }
   })
 
+  it('refuses a name the gateway reserves for callers without a scoped token', async () => {
+    const r = await cli(['token', 'create', '--role', 'admin', '--name', 'legacy-token'], { cwd: tempDir() })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/--name legacy-token is reserved/)
+  })
+
   it('refuses --agent on a token that is not an agent token', async () => {
     const dir = tempDir()
     const r = await cli(['token', 'create', '--role', 'approver', '--name', 'alice', '--agent', 'billing'], { cwd: dir })

@@ -19,7 +19,7 @@ export {
   type Principal,
   type TokenSource,
 } from './auth.js'
-export { agentIdOfToken, hashToken, parseTokensFile, rfc3339Millis, serializeTokensFile, ROLES, type TokenEntry, type TokensFile } from './tokens-file.js'
+export { agentIdOfToken, hashToken, parseTokensFile, rfc3339Millis, serializeTokensFile, RESERVED_NAMES, ROLES, type TokenEntry, type TokensFile } from './tokens-file.js'
 export { createMetrics, type Metrics } from './metrics.js'
 export { createLogger, silentLogger, type Logger, type LogLevel } from './logger.js'
 export { createShellExecutor, type ShellExecutorOptions } from './executors/shell.js'

@@ -76,7 +76,23 @@ export function parseTokensFile(text: string, where = 'tokens file'): TokensFile
     }
     return e as TokenEntry
   })
+  // A principal's name is what the audit trail records (`by` on events), so it must say who acted: not a name the
+  // gateway gives callers without a scoped token, and not a name two live tokens share.
+  const live = new Map<string, number>()
+  tokens.forEach((t, i) => {
+    const bad = (why: string): never => {
+      throw new ApiError('CONFIG_INVALID', `${where}: tokens[${i}] (${JSON.stringify(t.name)}) ${why}`, { where })
+    }
+    if (RESERVED_NAMES.includes(t.name)) bad(`uses the reserved name ${JSON.stringify(t.name)} (it names callers without a scoped token)`)
+    if (t.revoked_at) return
+    const first = live.get(t.name)
+    if (first !== undefined) bad(`has the same name as tokens[${first}], which is not revoked either`)
+    live.set(t.name, i)
+  })
   return { version: 1, tokens }
 }
+
+/** Names the gateway gives callers without a scoped token (open mode, FARAMESH_TOKEN): no token may take them. */
+export const RESERVED_NAMES: readonly string[] = ['anonymous', 'legacy-token']
 
 export const serializeTokensFile = (file: TokensFile): string => `${JSON.stringify(file, null, 2)}\n`
