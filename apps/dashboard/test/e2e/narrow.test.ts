@@ -8,6 +8,7 @@ import { startTestGateway, type TestGateway } from './gateway.js'
 
 const WIDTH = 390
 const AGENT = 'agent-token-0123456789'
+const OPS_AGENT = 'ops-agent-token'
 const APPROVER = 'approver-token-0123456789'
 
 let gw: TestGateway
@@ -20,14 +21,16 @@ beforeAll(async () => {
   ;[gw, browser] = await Promise.all([
     startTestGateway({
       tokens: [
-        { name: 'bot', role: 'agent', token: AGENT },
+        // An agent token acts for one agent (its name): one token per agent the page shows.
+        { name: 'billing-bot', role: 'agent', token: AGENT },
+        { name: 'ops-agent', role: 'agent', token: OPS_AGENT },
         { name: 'ana', role: 'approver', token: APPROVER },
       ],
     }),
     launch(),
   ])
   await gw.submitMany(8, (i) => ({ agent_id: 'billing-bot', tool: 'http', operation: 'get', params: { url: `https://example.com/${i}` } }), { token: AGENT, concurrency: 1 })
-  await gw.submit({ agent_id: 'ops-agent', tool: 'shell', operation: 'run', params: { cmd: 'rm -rf /var/lib/important' } }, AGENT)
+  await gw.submit({ agent_id: 'ops-agent', tool: 'shell', operation: 'run', params: { cmd: 'rm -rf /var/lib/important' } }, OPS_AGENT)
   pendingId = (await gw.submit({ agent_id: 'billing-bot', tool: 'payments', operation: 'refund', params: { amount: 2500, currency: 'usd' } }, AGENT)).id
   context = await browser.newContext({ viewport: { width: WIDTH, height: 844 }, isMobile: true, hasTouch: true, colorScheme: 'light' })
   context.setDefaultTimeout(10_000)
