@@ -19,6 +19,8 @@ export interface ServiceDeps {
   clock: () => Date
   runner: ExecutorRunner
   approvalTtlMs: number
+  /** Undefined to go ahead; else a promise to wait for first (the SSE fan-out catching up, sse-hub.ts). */
+  admission?: () => Promise<void> | undefined
 }
 
 const STATUS_BY_DECISION = { allow: 'allowed', deny: 'denied', require_approval: 'pending_approval' } as const
@@ -99,6 +101,9 @@ export function createActionsService(deps: ServiceDeps) {
         const earlier = await replay(scope, idempotencyKey, d.request_hash)
         if (earlier) return render(earlier, null)
       }
+      // While the SSE fan-out is far behind, new actions wait for it instead of piling up events it cannot deliver.
+      const wait = deps.admission?.()
+      if (wait) await wait
       const status = STATUS_BY_DECISION[d.decision]
       const at = now()
       const token = status === 'pending_approval' ? randomBytes(24).toString('base64url') : null

@@ -64,6 +64,13 @@ export function createApp(deps: AppDeps): GatewayApp {
     defaultTimeoutSec: config.actionTimeoutSec,
     onFinished: (a) => metrics.countAction(a.status, a.tool),
   })
+  const hub = createSseHub({
+    ledger: deps.ledger,
+    metrics,
+    logger,
+    maxQueue: config.sseMaxQueue,
+    heartbeatMs: config.sseHeartbeatMs,
+  })
   const service = createActionsService({
     ledger: deps.ledger,
     policy: deps.policy,
@@ -71,13 +78,7 @@ export function createApp(deps: AppDeps): GatewayApp {
     clock,
     runner,
     approvalTtlMs: config.approvalTtlMs,
-  })
-  const hub = createSseHub({
-    ledger: deps.ledger,
-    metrics,
-    logger,
-    maxQueue: config.sseMaxQueue,
-    heartbeatMs: config.sseHeartbeatMs,
+    admission: hub.admission,
   })
   const d: RouteDeps = { ledger: deps.ledger, policy: deps.policy, service, auth, metrics, logger, hub, runner, config, clock }
 
