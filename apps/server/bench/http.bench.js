@@ -116,18 +116,23 @@ function checkLoad(name, res) {
     throw new Error(`${name}: ${res.non2xx} non-2xx, ${res.errors} errors`)
 }
 
-/** Wait until every SSE client has every event in (from, upTo], or they stop making progress for DRAIN_MS. */
-async function drain(sse, from, upTo) {
+/**
+ * Wait until every SSE client has every event after `from` up to the ledger's head, or they stop making progress for
+ * DRAIN_MS. The head is read again each time: submits the load left in flight (a submit waiting for the fan-out to
+ * catch up, sse-hub.ts) commit after the load generator stopped.
+ */
+async function drain(gw, sse, from) {
   const start = Date.now()
   let last = null
   let lastChange = Date.now()
   for (;;) {
+    const upTo = (await ask(gw, { cmd: 'head' })).seq
     const rep = await ask(sse, { cmd: 'report', from, upTo })
-    if (rep.complete === SSE_CLIENTS) return { ...rep, drainMs: Date.now() - start }
-    if (last === null || rep.frames !== last.frames) lastChange = Date.now()
-    last = rep
-    if (rep.complete + rep.closed === SSE_CLIENTS || Date.now() - lastChange > DRAIN_MS)
-      return { ...rep, drainMs: Date.now() - start }
+    const done = { ...rep, upTo, drainMs: Date.now() - start }
+    if (rep.complete === SSE_CLIENTS) return done
+    if (last === null || rep.frames !== last.frames || upTo !== last.upTo) lastChange = Date.now()
+    last = done
+    if (rep.complete + rep.closed === SSE_CLIENTS || Date.now() - lastChange > DRAIN_MS) return done
     await sleep(50)
   }
 }
@@ -147,16 +152,15 @@ async function sseRound(gw, sse) {
     headers: { 'content-type': 'application/json' },
     body,
   })
-  const h1 = (await ask(gw.child, { cmd: 'head' })).seq
-  const warm = await drain(sse.child, h0, h1)
+  const warm = await drain(gw.child, sse.child, h0)
+  const h1 = warm.upTo
   if (warm.complete !== SSE_CLIENTS)
     throw new Error(`SSE clients not live: ${warm.complete} of ${SSE_CLIENTS} got the first event`)
   await ask(sse.child, { cmd: 'reset' })
   const cpu0 = [cpuSeconds(gw.child.pid), cpuSeconds(sse.child.pid)]
   const t0 = Date.now()
   const withSse = await Promise.all([run(gw.port, '/v1/actions', DURATION), probe(gw.port, DURATION)])
-  const h2 = (await ask(gw.child, { cmd: 'head' })).seq
-  const got = await drain(sse.child, h1, h2)
+  const got = await drain(gw.child, sse.child, h1)
   const secs = (Date.now() - t0) / 1000
   const cpu = [(cpuSeconds(gw.child.pid) - cpu0[0]) / secs, (cpuSeconds(sse.child.pid) - cpu0[1]) / secs]
   await ask(sse.child, { cmd: 'close' }, 'closed')
@@ -176,7 +180,7 @@ async function sseRound(gw, sse) {
       probeP50: withSse[1].latency.p50,
       probeP99: withSse[1].latency.p99,
     },
-    events: h2 - h1,
+    events: got.upTo - h1,
     complete: got.complete,
     dropped: got.closed,
     drainMs: got.drainMs,
