@@ -1,23 +1,24 @@
 // Fan-out of ledger events to SSE clients (GET /v1/events), built so that thousands of clients cost the request path
-// little (packages/server/README.md § Benchmark has the figures):
-// - The change feed's callback only queues the event. The work runs later on setImmediate, after the answers of the
-//   commit that produced it (fast-lane.ts queues those on setImmediate too), in slices of at most `sliceMs`
+// little (packages/server/README.md § SSE and § Benchmark):
+// - The change feed's callback only queues the event. The hub works later, on setImmediate after the answers of
+//   the commit that produced it (fast-lane.ts queues those on setImmediate too), in slices of at most `sliceMs`
 //   between which the event loop serves requests.
-// - Each event is rendered once, as bytes (sse-frames.ts); clients with the same filter at the same position get one
-//   shared buffer. A pass over the clients writes each of them everything new in one write.
-// - A client whose socket has not taken its last write is skipped (it keeps its place, its frames stay in the log);
-//   once it is more than `maxQueue` events behind it is dropped and counted. Memory is the log of rendered events
-//   since the slowest client's position, shared by all.
-// - When a pass cannot keep up with the events, submits wait for it (`admission`, used by the actions service)
-//   rather than the log growing or clients being dropped: the clients get every event, the decide route and
-//   reads stay responsive, and submits slow down to what the fan-out can deliver.
-// - A client that resumes (Last-Event-ID) first reads the gap from the ledger page by page, each page written and
-//   taken by its socket before the next is read (sse-replay.ts), then joins the passes where the log covers it.
+// - Each event is rendered once, as bytes (sse-frames.ts), into a log shared by every client (sse-log.ts). A pass
+//   over the clients writes each one everything new in one write; clients with the same filter at the same place
+//   get the same buffer.
+// - A client whose socket has not taken its last write is skipped and keeps its place; once it is more than
+//   `maxQueue` events behind it is dropped and counted.
+// - While the passes fall behind the events, or a large share of the clients' sockets are full (the host or its
+//   network cannot carry the stream: being behind is then not one client's fault), new submits wait
+//   (sse-admission.ts) and clients are dropped only far behind (CROWD_LIMIT × maxQueue) or stalled.
+// - A resuming client (Last-Event-ID) first reads its gap from the ledger page by page (sse-replay.ts).
 import type { ChainEvent, Ledger } from '@faramesh/ledger'
 import type { Logger } from './logger.js'
 import type { Metrics } from './metrics.js'
-import { chunkOf, filterKey, firstAfter, renderEvents, type SseEntry, type SseFilter } from './sse-frames.js'
-import { replayGap, type ReplayHost } from './sse-replay.js'
+import { Admission } from './sse-admission.js'
+import { filterKey, renderEvents, type SseFilter } from './sse-frames.js'
+import { FrameLog } from './sse-log.js'
+import { replayGap } from './sse-replay.js'
 import type { SseSink } from './sse-sinks.js'
 
 export { frameText, type SseFilter } from './sse-frames.js'
@@ -32,22 +33,33 @@ export interface SseHubOptions {
   heartbeatMs?: number
   /** Longest run of fan-out work before the event loop gets a turn, in ms. */
   sliceMs?: number
+  /** Longest a submit waits for the fan-out to catch up, in ms. */
+  maxAdmissionWaitMs?: number
 }
 
 const CONNECTED = Buffer.from('retry: 3000\n: connected\n\n')
 const HEARTBEAT = Buffer.from(': heartbeat\n\n')
+// When at least CROWD_MIN clients and a CROWD share of them have full sockets, the host or its network cannot carry
+// the stream (not one slow client): submits wait, and a client behind is dropped only far behind or stalled.
+const CROWD = 0.25
+const CROWD_MIN = 8
+const CROWD_LIMIT = 8
+const STALL_MS = 30_000
 
 export class SseClient {
   /** Every event ≤ sentSeq has been written to this client, or did not pass its filter. */
   sentSeq = 0
   closed = false
+  /** When the socket last took a write (or the client connected). */
+  lastTaken = Date.now()
   /** Runs when the client goes away (a replay waiting for its socket stops waiting). */
   onClose: (() => void) | null = null
   readonly key: string
   constructor(
     readonly filter: SseFilter,
     readonly sink: SseSink,
-    readonly drained: () => void,
+    /** Called when a write has been taken by the socket. */
+    readonly taken: () => void,
   ) {
     this.key = filterKey(filter)
   }
@@ -56,42 +68,45 @@ export class SseClient {
 interface Pass {
   clients: SseClient[]
   i: number
-  /** Last seq this pass delivers; the log holds nothing newer while it runs. */
+  /** Last seq this pass delivers (the log's end when it started). */
   head: number
   chunks: Map<string, Buffer | null>
   beat: boolean
+  blocked: number
 }
 
 export function createSseHub(opts: SseHubOptions) {
   const { ledger, metrics, logger } = opts
   const maxQueue = opts.maxQueue ?? 1000
   const sliceMs = opts.sliceMs ?? 4
-  // Backlog (events the passes have not offered to every client yet) above which submits wait.
+  // Events received but not yet offered to every live client, above which submits wait.
   const highWater = Math.max(16, Math.min(256, Math.floor(maxQueue / 4)))
+  const admission = new Admission(opts.maxAdmissionWaitMs ?? 1000)
   const clients = new Set<SseClient>()
   const live = new Set<SseClient>()
-  let log: SseEntry[] = [] // rendered events after `floor`, ascending
-  let floor = 0 // events ≤ floor are not kept: every live client has them (or there was none)
+  const log = new FrameLog()
   let incoming: ChainEvent[] = []
   let known = 0 // highest seq the feed delivered
-  let rendered = 0 // highest seq in the log
   let offered = 0 // a finished pass offered every event ≤ offered to every live client
+  let blocked = 0 // clients whose socket was full in the last pass
+  let blockedShare = 0 // and their share of that pass's clients
   let pass: Pass | null = null
   let scheduled = false
   let working = false
   let again = false
   let beatDue = false
-  let waiters: Array<() => void> = []
   let unsubscribe: (() => void) | null = null
-  // Resolves once `floor` covers what the feed will not deliver: events committed before the subscription.
+  // Resolves once the log's floor covers what the feed will not deliver: events committed before subscribing.
   let ready: Promise<void> | null = null
 
   const backlog = (): number => (live.size === 0 ? 0 : known - offered)
-  const release = (): void => {
-    if (waiters.length === 0 || backlog() > highWater) return
-    const w = waiters
-    waiters = []
-    for (const f of w) f()
+  const crowdBehind = (): boolean => blocked >= CROWD_MIN && blockedShare > CROWD
+  const judge = (): void => admission.set(live.size > 0 && (backlog() > highWater || crowdBehind()))
+  /** A client whose socket is full: too far behind to keep? */
+  const tooFar = (c: SseClient): boolean => {
+    const behind = known - c.sentSeq
+    if (behind <= maxQueue) return false
+    return !crowdBehind() || behind > CROWD_LIMIT * maxQueue || Date.now() - c.lastTaken > STALL_MS
   }
 
   function schedule(afterAnswers: boolean): void {
@@ -111,10 +126,12 @@ export function createSseHub(opts: SseHubOptions) {
     if (ev.seq <= known) return
     known = ev.seq
     if (live.size === 0) {
-      floor = offered = rendered = ev.seq
+      log.reset(ev.seq)
+      offered = ev.seq
       return
     }
     incoming.push(ev)
+    if (known - offered > highWater) judge()
     schedule(true)
   }
 
@@ -134,16 +151,22 @@ export function createSseHub(opts: SseHubOptions) {
       const events = incoming
       incoming = []
       try {
-        for (const e of await renderEvents(ledger, events)) if (e.seq > rendered) log.push(e)
+        log.append(await renderEvents(ledger, events), events[events.length - 1]!.seq)
       } catch (err) {
         // Without the actions the frames cannot be built: end the streams; their clients resume with Last-Event-ID.
         logger.error('SSE fan-out could not read actions, closing streams', { error: String(err) })
         for (const c of [...live]) remove(c)
         return null
       }
-      rendered = Math.max(rendered, events[events.length - 1]!.seq)
     }
-    const p: Pass = { clients: [...live], i: 0, head: rendered, chunks: new Map(), beat: beatDue }
+    const p: Pass = {
+      clients: [...live],
+      i: 0,
+      head: log.rendered,
+      chunks: new Map(),
+      beat: beatDue,
+      blocked: 0,
+    }
     beatDue = again = false
     return p
   }
@@ -151,36 +174,33 @@ export function createSseHub(opts: SseHubOptions) {
   function visit(c: SseClient, p: Pass): void {
     if (c.closed) return
     if (c.sink.unsent() > 0) {
-      // Its socket has not taken the last write: nothing more now, it keeps its place (and its frames stay logged).
-      if (known - c.sentSeq > maxQueue) drop(c)
+      // Its socket has not taken the last write: nothing more now, it keeps its place (its frames stay logged).
+      p.blocked++
+      if (tooFar(c)) drop(c)
       return
     }
     if (c.sentSeq < p.head) {
       const key = `${c.key}\0${c.sentSeq}`
       let chunk = p.chunks.get(key)
-      if (chunk === undefined) {
-        chunk = chunkOf(log, firstAfter(log, c.sentSeq), log.length, c.filter, c.key === '')
-        p.chunks.set(key, chunk)
-      }
+      if (chunk === undefined) p.chunks.set(key, (chunk = log.chunk(c.sentSeq, c.filter, c.key === '')))
       c.sentSeq = p.head
-      if (chunk) return c.sink.write(chunk, c.drained)
+      if (chunk) return c.sink.write(chunk, c.taken)
     }
-    if (p.beat) c.sink.write(HEARTBEAT, c.drained)
+    if (p.beat) c.sink.write(HEARTBEAT, c.taken)
   }
 
   function finish(p: Pass): void {
     offered = Math.max(offered, p.head)
-    let min = rendered
+    blocked = p.blocked
+    blockedShare = p.clients.length ? p.blocked / p.clients.length : 0
+    let min = log.rendered
     for (const c of live) {
       min = Math.min(min, c.sentSeq)
       // A client that joined during the pass, behind the log's end, needs another (a blocked one is called back).
-      if (c.sentSeq < rendered && c.sink.unsent() === 0) again = true
+      if (c.sentSeq < log.rendered && c.sink.unsent() === 0) again = true
     }
-    if (min > floor) {
-      log = log.slice(firstAfter(log, min))
-      floor = min
-    }
-    release()
+    log.trim(min)
+    judge()
   }
 
   async function work(): Promise<void> {
@@ -215,7 +235,7 @@ export function createSseHub(opts: SseHubOptions) {
     if (live.size === 0) offered = Math.max(known, cursor)
     c.sentSeq = cursor
     live.add(c)
-    if (cursor < rendered) kick()
+    if (cursor < log.rendered) kick()
   }
 
   function drop(c: SseClient): void {
@@ -233,10 +253,11 @@ export function createSseHub(opts: SseHubOptions) {
     metrics.sseClients.set(clients.size)
     c.sink.end()
     if (live.size === 0) {
-      log = []
       incoming = []
-      floor = offered = rendered = known
-      release()
+      log.reset(known)
+      offered = known
+      blocked = blockedShare = 0
+      judge()
     }
     if (clients.size === 0 && unsubscribe) {
       unsubscribe()
@@ -256,8 +277,9 @@ export function createSseHub(opts: SseHubOptions) {
     unsubscribe ??= ledger.subscribe(onEvent)
     // Any head read after subscribing will do: every later event comes through the feed.
     ready ??= ledger.head().then(
+      // No client is live yet on a fresh subscription (they join after this), so nothing logged is needed.
       (h) => {
-        floor = Math.max(floor, h?.seq ?? 0)
+        if (live.size === 0) log.reset(h?.seq ?? 0)
       },
       (err: unknown) => {
         ready = null
@@ -267,21 +289,18 @@ export function createSseHub(opts: SseHubOptions) {
     return ready
   }
 
-  const host: ReplayHost = { ledger, ready: subscribed, floor: () => floor, join, remove, logger }
+  const host = { ledger, logger, ready: subscribed, floor: () => log.floor, join, remove }
 
   return {
     /** Connected clients, replaying or live. */
     get size(): number {
       return clients.size
     },
-    /** Events received but not yet offered to every live client (what `admission` keeps bounded). */
-    get backlog(): number {
-      return backlog()
-    },
     /** Register a client: every event after `afterSeq` (default: the head), then every new one. */
     connect(sink: SseSink, filter: SseFilter, afterSeq?: number): { close(): void } {
       const c: SseClient = new SseClient(filter, sink, () => {
-        if (!c.closed && c.sentSeq < rendered) kick()
+        c.lastTaken = Date.now()
+        if (!c.closed && c.sentSeq < log.rendered) kick()
       })
       clients.add(c)
       metrics.sseClients.set(clients.size)
@@ -289,21 +308,25 @@ export function createSseHub(opts: SseHubOptions) {
       void replayGap(host, c, afterSeq)
       return { close: () => remove(c) }
     },
-    /** Undefined while the fan-out keeps up; otherwise resolves once it has caught up enough to take more events. */
-    admission: (): Promise<void> | undefined => {
-      if (backlog() <= highWater) return undefined
-      return new Promise((r) => waiters.push(r))
-    },
-    /** What the hub holds: clients (all, and replaying), logged events, bytes written but not yet taken by sockets. */
-    stats(): { clients: number; replaying: number; logged: number; unsentBytes: number } {
+    /** For the actions service: undefined to submit now, else a promise to wait for first. */
+    admission: (): Promise<void> | undefined => admission.wait(),
+    /** What the hub holds and how far behind it is. */
+    stats() {
       let unsentBytes = 0
       for (const c of clients) unsentBytes += c.sink.unsent()
-      return { clients: clients.size, replaying: clients.size - live.size, logged: log.length, unsentBytes }
+      return {
+        clients: clients.size,
+        replaying: clients.size - live.size,
+        logged: log.size,
+        backlog: backlog(),
+        waitingSubmits: admission.waiting,
+        unsentBytes,
+      }
     },
     close(): void {
       clearInterval(heartbeat)
       for (const c of [...clients]) remove(c)
-      waiters.splice(0).forEach((f) => f())
+      admission.releaseAll()
     },
   }
 }

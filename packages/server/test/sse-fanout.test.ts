@@ -159,6 +159,35 @@ describe('SSE fan-out to many clients', () => {
     expect(slow.frames.length).toBeLessThan(seqs.length)
   }, 60_000)
 
+  it('holds submits back while many clients cannot take data, and lets them go once they read', async () => {
+    const { app, ledger, url } = await setup({ config: { sseMaxQueue: 50 } })
+    const head0 = (await ledger.head())?.seq ?? 0
+    const readers = open(`${url}/v1/events`, 10)
+    await eventually(async () => app.hub.size === 10)
+    for (const c of readers) c.pause()
+    const big = 'q'.repeat(16 * 1024)
+    // With every socket full, a submit waits for the clients (at most a second) instead of piling up their events.
+    let held = 0
+    for (let i = 0; i < 400 && held === 0; i++) {
+      const t0 = performance.now()
+      expect((await submit('http', 'crowd', { big, i })).status).toBe(200)
+      if (performance.now() - t0 > 500) held = performance.now() - t0
+    }
+    expect(held).toBeGreaterThan(500)
+    expect(held).toBeLessThan(3000)
+    expect(app.hub.size).toBe(10) // a crowd behind is not dropped for it
+    for (const c of readers) c.resume()
+    await eventually(async () => app.hub.stats().unsentBytes === 0 && app.hub.stats().waitingSubmits === 0)
+    const t1 = performance.now()
+    await submit('http', 'crowd', { after: true })
+    expect(performance.now() - t1).toBeLessThan(500)
+    const seqs = (await ledger.readEvents(head0, 5000)).map((e) => e.seq)
+    for (const c of readers) {
+      await c.waitFor(seqs.length, 20_000)
+      expect(c.frames.map((f) => Number(f.id))).toEqual(seqs)
+    }
+  }, 60_000)
+
   it("gives the gateway's event loop a turn while it writes to many clients", async () => {
     // The gateway in its own process (dist), so the loop it measures runs the gateway's work and nothing else.
     const dir = mkdtempSync(join(tmpdir(), 'faramesh-sse-loop-'))
