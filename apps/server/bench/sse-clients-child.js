@@ -32,19 +32,34 @@ class Client {
 
   onData(chunk) {
     if (!this.ready && chunk.includes(': connected')) this.ready = true
-    const buf = this.tail ? Buffer.concat([this.tail, chunk]) : chunk
-    const start = this.tail ? this.tail.length : 0
-    let i = buf.indexOf(NEEDLE)
-    while (i !== -1) {
+    if (chunk.length < TAIL) {
+      // Too short to hold a boundary on its own: rare, take the slow path.
+      const buf = this.tail ? Buffer.concat([this.tail, chunk]) : chunk
+      this.scan(buf, this.tail ? this.tail.length : 0)
+      this.tail = buf.subarray(Math.max(0, buf.length - TAIL))
+      return
+    }
+    // A frame cut by the previous read starts in its tail: look at the tail and the start of this read only,
+    // so that no read is copied.
+    if (this.tail)
+      this.scan(Buffer.concat([this.tail, chunk.subarray(0, TAIL)]), this.tail.length, this.tail.length)
+    this.scan(chunk, 0)
+    this.tail = chunk.subarray(chunk.length - TAIL)
+  }
+
+  /**
+   * Count the frames in `buf` whose seq ends at or after `minEnd` (earlier ones were counted with the previous
+   * read); with `startBefore`, only matches starting before it (later ones are this read's own).
+   */
+  scan(buf, minEnd, startBefore = Infinity) {
+    for (let i = buf.indexOf(NEEDLE); i !== -1 && i < startBefore;) {
       let j = i + NEEDLE.length
       let seq = 0
       while (j < buf.length && buf[j] >= 48 && buf[j] <= 57) seq = seq * 10 + buf[j++] - 48
-      if (j === buf.length) break // digits may continue in the next read: the tail keeps them
-      // A match whose digits ended inside the previous read's tail was counted then (a non-digit followed them).
-      if (j >= start) this.count(seq)
+      if (j === buf.length) return // cut by the end of this read: counted with the next one
+      if (j >= minEnd) this.count(seq)
       i = buf.indexOf(NEEDLE, j)
     }
-    this.tail = buf.subarray(Math.max(0, buf.length - TAIL))
   }
 
   count(seq) {

@@ -8,15 +8,13 @@
 //   get the same buffer.
 // - A client whose socket has not taken its last write is skipped and keeps its place; once it is more than
 //   `maxQueue` events behind it is dropped and counted.
-// - While the passes fall behind the events, or a large share of the clients' sockets are full (the host or its
-//   network cannot carry the stream: being behind is then not one client's fault), new submits wait
-//   (sse-admission.ts) and clients are dropped only far behind (CROWD_LIMIT × maxQueue) or stalled.
+// - While the passes fall behind the events, or a crowd of clients is behind, new submits wait (sse-flow.ts).
 // - A resuming client (Last-Event-ID) first reads its gap from the ledger page by page (sse-replay.ts).
 import type { ChainEvent, Ledger } from '@faramesh/ledger'
 import type { Logger } from './logger.js'
 import type { Metrics } from './metrics.js'
-import { Admission } from './sse-admission.js'
 import { filterKey, renderEvents, type SseFilter } from './sse-frames.js'
+import { SseFlow } from './sse-flow.js'
 import { FrameLog } from './sse-log.js'
 import { replayGap } from './sse-replay.js'
 import type { SseSink } from './sse-sinks.js'
@@ -39,12 +37,6 @@ export interface SseHubOptions {
 
 const CONNECTED = Buffer.from('retry: 3000\n: connected\n\n')
 const HEARTBEAT = Buffer.from(': heartbeat\n\n')
-// When at least CROWD_MIN clients and a CROWD share of them have full sockets, the host or its network cannot carry
-// the stream (not one slow client): submits wait, and a client behind is dropped only far behind or stalled.
-const CROWD = 0.25
-const CROWD_MIN = 8
-const CROWD_LIMIT = 8
-const STALL_MS = 30_000
 
 export class SseClient {
   /** Every event ≤ sentSeq has been written to this client, or did not pass its filter. */
@@ -79,17 +71,13 @@ export function createSseHub(opts: SseHubOptions) {
   const { ledger, metrics, logger } = opts
   const maxQueue = opts.maxQueue ?? 1000
   const sliceMs = opts.sliceMs ?? 4
-  // Events received but not yet offered to every live client, above which submits wait.
-  const highWater = Math.max(16, Math.min(256, Math.floor(maxQueue / 4)))
-  const admission = new Admission(opts.maxAdmissionWaitMs ?? 1000)
+  const flow = new SseFlow(maxQueue, opts.maxAdmissionWaitMs ?? 1000)
   const clients = new Set<SseClient>()
   const live = new Set<SseClient>()
   const log = new FrameLog()
   let incoming: ChainEvent[] = []
   let known = 0 // highest seq the feed delivered
   let offered = 0 // a finished pass offered every event ≤ offered to every live client
-  let blocked = 0 // clients whose socket was full in the last pass
-  let blockedShare = 0 // and their share of that pass's clients
   let pass: Pass | null = null
   let scheduled = false
   let working = false
@@ -100,14 +88,6 @@ export function createSseHub(opts: SseHubOptions) {
   let ready: Promise<void> | null = null
 
   const backlog = (): number => (live.size === 0 ? 0 : known - offered)
-  const crowdBehind = (): boolean => blocked >= CROWD_MIN && blockedShare > CROWD
-  const judge = (): void => admission.set(live.size > 0 && (backlog() > highWater || crowdBehind()))
-  /** A client whose socket is full: too far behind to keep? */
-  const tooFar = (c: SseClient): boolean => {
-    const behind = known - c.sentSeq
-    if (behind <= maxQueue) return false
-    return !crowdBehind() || behind > CROWD_LIMIT * maxQueue || Date.now() - c.lastTaken > STALL_MS
-  }
 
   function schedule(afterAnswers: boolean): void {
     if (scheduled) return
@@ -131,7 +111,7 @@ export function createSseHub(opts: SseHubOptions) {
       return
     }
     incoming.push(ev)
-    if (known - offered > highWater) judge()
+    flow.onBacklog(backlog())
     schedule(true)
   }
 
@@ -176,7 +156,7 @@ export function createSseHub(opts: SseHubOptions) {
     if (c.sink.unsent() > 0) {
       // Its socket has not taken the last write: nothing more now, it keeps its place (its frames stay logged).
       p.blocked++
-      if (tooFar(c)) drop(c)
+      if (flow.tooFar(known - c.sentSeq, c.lastTaken)) drop(c)
       return
     }
     if (c.sentSeq < p.head) {
@@ -191,8 +171,6 @@ export function createSseHub(opts: SseHubOptions) {
 
   function finish(p: Pass): void {
     offered = Math.max(offered, p.head)
-    blocked = p.blocked
-    blockedShare = p.clients.length ? p.blocked / p.clients.length : 0
     let min = log.rendered
     for (const c of live) {
       min = Math.min(min, c.sentSeq)
@@ -200,7 +178,7 @@ export function createSseHub(opts: SseHubOptions) {
       if (c.sentSeq < log.rendered && c.sink.unsent() === 0) again = true
     }
     log.trim(min)
-    judge()
+    flow.afterPass(p.blocked, p.clients.length, backlog())
   }
 
   async function work(): Promise<void> {
@@ -256,8 +234,7 @@ export function createSseHub(opts: SseHubOptions) {
       incoming = []
       log.reset(known)
       offered = known
-      blocked = blockedShare = 0
-      judge()
+      flow.reset()
     }
     if (clients.size === 0 && unsubscribe) {
       unsubscribe()
@@ -309,7 +286,7 @@ export function createSseHub(opts: SseHubOptions) {
       return { close: () => remove(c) }
     },
     /** For the actions service: undefined to submit now, else a promise to wait for first. */
-    admission: (): Promise<void> | undefined => admission.wait(),
+    admission: (): Promise<void> | undefined => flow.wait(),
     /** What the hub holds and how far behind it is. */
     stats() {
       let unsentBytes = 0
@@ -319,14 +296,14 @@ export function createSseHub(opts: SseHubOptions) {
         replaying: clients.size - live.size,
         logged: log.size,
         backlog: backlog(),
-        waitingSubmits: admission.waiting,
+        waitingSubmits: flow.waiting,
         unsentBytes,
       }
     },
     close(): void {
       clearInterval(heartbeat)
       for (const c of [...clients]) remove(c)
-      admission.releaseAll()
+      flow.releaseAll()
     },
   }
 }
