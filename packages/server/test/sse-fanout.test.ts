@@ -252,6 +252,21 @@ function countingClients(url: string, n: number): Array<() => number> {
   })
 }
 
+describe('SSE response head', () => {
+  it('carries the headers the app sets (CORS) as well as the stream headers, written straight to the socket', async () => {
+    const { url } = await setup({ config: { corsOrigins: ['https://dash.example'] } })
+    const ac = new AbortController()
+    const r = await fetch(`${url}/v1/events`, { headers: { origin: 'https://dash.example' }, signal: ac.signal })
+    expect(r.status).toBe(200)
+    expect(r.headers.get('content-type')).toBe('text/event-stream; charset=utf-8')
+    expect(r.headers.get('cache-control')).toBe('no-cache, no-transform')
+    expect(r.headers.get('x-accel-buffering')).toBe('no')
+    expect(r.headers.get('access-control-allow-origin')).toBe('https://dash.example')
+    expect(r.headers.get('vary')).toBe('Origin')
+    ac.abort()
+  })
+})
+
 describe('SSE frames and roles', () => {
   it('never carries an approval token, whichever role streams', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'faramesh-sse-roles-'))
