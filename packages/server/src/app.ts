@@ -69,6 +69,7 @@ export function createApp(deps: AppDeps): GatewayApp {
     metrics,
     logger,
     maxQueue: config.sseMaxQueue,
+    maxBytes: config.sseMaxBytes,
     heartbeatMs: config.sseHeartbeatMs,
   })
   const service = createActionsService({

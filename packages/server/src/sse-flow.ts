@@ -1,9 +1,9 @@
 // Flow control between the ledger's events and the SSE clients: when new submits wait, and when a client is dropped.
-// A client whose socket is full is behind. One such client (or a few) is dropped once `maxQueue` events behind: it
-// cannot hold the others up. When a crowd is behind (at least CROWD_MIN clients and a CROWD share of them), the host
+// A client whose socket is full is behind. One such client (or a few) is dropped once `maxQueue` events (or `maxBytes`
+// of frames) behind: it cannot hold the others up. When a crowd is behind (at least CROWD_MIN clients and a CROWD share of them), the host
 // or its network cannot carry the stream, which is no client's fault: submits wait for the clients (at most
 // `maxWaitMs` each, so a crowd that never catches up costs a bounded delay), and a client is dropped only far
-// behind (CROWD_LIMIT × maxQueue) or when it took nothing for STALL_MS. Submits also wait while the hub's own
+// behind (CROWD_LIMIT times the bounds) or when it took nothing for STALL_MS. Submits also wait while the hub's own
 // passes are more than `highWater` events behind.
 const CROWD = 0.25
 const CROWD_MIN = 8
@@ -19,6 +19,7 @@ export class SseFlow {
 
   constructor(
     private readonly maxQueue: number,
+    private readonly maxBytes: number,
     private readonly maxWaitMs: number,
   ) {
     this.highWater = Math.max(16, Math.min(256, Math.floor(maxQueue / 4)))
@@ -46,10 +47,11 @@ export class SseFlow {
     this.hold(false)
   }
 
-  /** A client with a full socket, `behind` events behind, whose socket last took a write at `lastTaken`. */
-  tooFar(behind: number, lastTaken: number): boolean {
-    if (behind <= this.maxQueue) return false
-    return !this.crowdBehind || behind > CROWD_LIMIT * this.maxQueue || Date.now() - lastTaken > STALL_MS
+  /** A client with a full socket, `behind` events (`bytes` of frames) behind, whose socket last took a write at `lastTaken`. */
+  tooFar(behind: number, bytes: number, lastTaken: number): boolean {
+    if (behind <= this.maxQueue && bytes <= this.maxBytes) return false
+    if (!this.crowdBehind || Date.now() - lastTaken > STALL_MS) return true
+    return behind > CROWD_LIMIT * this.maxQueue || bytes > CROWD_LIMIT * this.maxBytes
   }
 
   /** Undefined to submit now; else a promise that resolves when the clients caught up, or after maxWaitMs. */

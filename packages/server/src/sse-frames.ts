@@ -78,17 +78,3 @@ export function firstAfter(entries: readonly SseEntry[], after: number): number 
   }
   return lo
 }
-
-/** The frames of `entries[from..to)` that pass the filter, as one buffer (null when none does). */
-export function chunkOf(
-  entries: readonly SseEntry[],
-  from: number,
-  to: number,
-  f: SseFilter,
-  all: boolean,
-): Buffer | null {
-  const frames: Buffer[] = []
-  for (let i = from; i < to; i++) if (all || matches(f, entries[i]!)) frames.push(entries[i]!.frame)
-  if (frames.length === 0) return null
-  return frames.length === 1 ? frames[0]! : Buffer.concat(frames)
-}

@@ -28,6 +28,8 @@ export interface SseHubOptions {
   logger: Logger
   /** Events a client may fall behind while its socket is not taking what it was sent; then it is dropped. */
   maxQueue?: number
+  /** The same bound in bytes of frames. */
+  maxBytes?: number
   heartbeatMs?: number
   /** Longest run of fan-out work before the event loop gets a turn, in ms. */
   sliceMs?: number
@@ -37,6 +39,9 @@ export interface SseHubOptions {
 
 const CONNECTED = Buffer.from('retry: 3000\n: connected\n\n')
 const HEARTBEAT = Buffer.from(': heartbeat\n\n')
+// Most a client behind the others is written in one pass: its frames go out as they are in the log (no copy), so
+// what the socket has not taken yet stays small however far behind the client is.
+const CATCH_UP_BYTES = 256 * 1024
 
 export class SseClient {
   /** Every event ≤ sentSeq has been written to this client, or did not pass its filter. */
@@ -60,6 +65,8 @@ export class SseClient {
 interface Pass {
   clients: SseClient[]
   i: number
+  /** Where clients that took the previous pass stand: they share one buffer per filter. */
+  from: number
   /** Last seq this pass delivers (the log's end when it started). */
   head: number
   chunks: Map<string, Buffer | null>
@@ -69,9 +76,9 @@ interface Pass {
 
 export function createSseHub(opts: SseHubOptions) {
   const { ledger, metrics, logger } = opts
-  const maxQueue = opts.maxQueue ?? 1000
+  const maxQueue = opts.maxQueue ?? 4000
   const sliceMs = opts.sliceMs ?? 4
-  const flow = new SseFlow(maxQueue, opts.maxAdmissionWaitMs ?? 1000)
+  const flow = new SseFlow(maxQueue, opts.maxBytes ?? 8 * 1024 * 1024, opts.maxAdmissionWaitMs ?? 1000)
   const clients = new Set<SseClient>()
   const live = new Set<SseClient>()
   const log = new FrameLog()
@@ -127,6 +134,7 @@ export function createSseHub(opts: SseHubOptions) {
       for (const c of [...live]) drop(c)
       return null
     }
+    const from = log.rendered
     if (incoming.length > 0) {
       const events = incoming
       incoming = []
@@ -142,6 +150,7 @@ export function createSseHub(opts: SseHubOptions) {
     const p: Pass = {
       clients: [...live],
       i: 0,
+      from,
       head: log.rendered,
       chunks: new Map(),
       beat: beatDue,
@@ -156,15 +165,24 @@ export function createSseHub(opts: SseHubOptions) {
     if (c.sink.unsent() > 0) {
       // Its socket has not taken the last write: nothing more now, it keeps its place (its frames stay logged).
       p.blocked++
-      if (flow.tooFar(known - c.sentSeq, c.lastTaken)) drop(c)
+      if (flow.tooFar(known - c.sentSeq, log.bytesAfter(c.sentSeq), c.lastTaken)) drop(c)
       return
     }
-    if (c.sentSeq < p.head) {
-      const key = `${c.key}\0${c.sentSeq}`
-      let chunk = p.chunks.get(key)
-      if (chunk === undefined) p.chunks.set(key, (chunk = log.chunk(c.sentSeq, c.filter, c.key === '')))
+    if (c.sentSeq === p.from && p.from < p.head) {
+      // The common case: every client that took the previous pass gets the same bytes (one buffer per filter).
+      let chunk = p.chunks.get(c.key)
+      if (chunk === undefined) {
+        const { frames } = log.take(p.from, c.filter, c.key === '', Infinity)
+        p.chunks.set(c.key, (chunk = frames.length ? Buffer.concat(frames) : null))
+      }
       c.sentSeq = p.head
       if (chunk) return c.sink.write(chunk, c.taken)
+    } else if (c.sentSeq < p.head) {
+      // Behind the others (it was blocked, or joined behind the log's end): the logged frames themselves, a bounded
+      // amount per pass; the rest follows once the socket took these.
+      const { frames, upTo } = log.take(c.sentSeq, c.filter, c.key === '', CATCH_UP_BYTES)
+      c.sentSeq = Math.min(upTo, p.head)
+      if (frames.length) return c.sink.writev(frames, c.taken)
     }
     if (p.beat) c.sink.write(HEARTBEAT, c.taken)
   }

@@ -6,7 +6,7 @@
 // the replay and the live events and nothing comes twice (the passes send only events after the cursor).
 import type { Ledger } from '@faramesh/ledger'
 import type { Logger } from './logger.js'
-import { chunkOf, renderEvents } from './sse-frames.js'
+import { matches, renderEvents } from './sse-frames.js'
 import type { SseClient } from './sse-hub.js'
 
 /** Events per ledger read; about 1 KiB of frame each. */
@@ -41,11 +41,11 @@ export async function replayGap(host: ReplayHost, c: SseClient, afterSeq: number
       }
       const entries = await renderEvents(host.ledger, page)
       cursor = page[page.length - 1]!.seq
-      const chunk = chunkOf(entries, 0, entries.length, c.filter, c.key === '')
-      if (chunk && !c.closed) {
+      const frames = entries.filter((e) => c.key === '' || matches(c.filter, e)).map((e) => e.frame)
+      if (frames.length > 0 && !c.closed) {
         await new Promise<void>((resolve) => {
           c.onClose = resolve
-          c.sink.write(chunk, resolve)
+          c.sink.writev(frames, resolve)
         })
         c.onClose = null
       }

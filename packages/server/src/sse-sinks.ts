@@ -6,22 +6,29 @@ import type { ServerResponse } from 'node:http'
 export interface SseSink {
   /** Hand the bytes to the transport now; `done` runs once the transport has taken them (or the stream is gone). */
   write(chunk: Uint8Array, done?: () => void): void
+  /** write() for several buffers at once (one system call, no copy). */
+  writev(chunks: readonly Uint8Array[], done?: () => void): void
   /** Bytes written that the transport has not taken yet: more than 0 means the client is not keeping up. */
   unsent(): number
   end(): void
 }
 
 export function nodeResponseSink(res: ServerResponse): SseSink {
+  const writev = (chunks: readonly Uint8Array[], done?: () => void): void => {
+    const socket = res.socket
+    if (!socket || res.writableEnded || res.destroyed) return done?.()
+    // res.write alone corks the socket until the next tick, so every client's write would leave in one burst after
+    // the fan-out's time slice. Corked here, the writes leave together in this call and the slice's clock sees
+    // their cost.
+    socket.cork()
+    const last = chunks.length - 1
+    for (let i = 0; i < last; i++) res.write(chunks[i])
+    res.write(chunks[last]!, done && (() => done()))
+    socket.uncork()
+  }
   return {
-    write(chunk, done) {
-      const socket = res.socket
-      if (!socket || res.writableEnded || res.destroyed) return done?.()
-      // res.write alone corks the socket until the next tick, so every client's write would leave in one burst after
-      // the fan-out's time slice. Corked here, the write leaves in this call and the slice's clock sees its cost.
-      socket.cork()
-      res.write(chunk, done && (() => done()))
-      socket.uncork()
-    },
+    write: (chunk, done) => writev([chunk], done),
+    writev,
     unsent: () => res.writableLength,
     end: () => {
       if (!res.writableEnded) res.end()
@@ -54,14 +61,16 @@ export function webStreamSink(onCancel: () => void): { sink: SseSink; body: Read
     },
     { highWaterMark: 0, size: (c) => c.byteLength },
   )
+  const writev = (chunks: readonly Uint8Array[], done?: () => void): void => {
+    if (ended) return done?.()
+    for (const c of chunks) ctrl.enqueue(c)
+    if (done) waiting.push(done)
+  }
   return {
     body,
     sink: {
-      write(chunk, done) {
-        if (ended) return done?.()
-        ctrl.enqueue(chunk)
-        if (done) waiting.push(done)
-      },
+      write: (chunk, done) => writev([chunk], done),
+      writev,
       unsent: () => (ended ? 0 : Math.max(0, -(ctrl.desiredSize ?? 0))),
       end() {
         if (ended) return

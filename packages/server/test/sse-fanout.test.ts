@@ -159,6 +159,19 @@ describe('SSE fan-out to many clients', () => {
     expect(slow.frames.length).toBeLessThan(seqs.length)
   }, 60_000)
 
+  it('drops a client that stops reading once the frames it is behind pass sseMaxBytes, whatever their number', async () => {
+    const { app } = await setup({ config: { sseMaxQueue: 1_000_000, sseMaxBytes: 512 * 1024 } })
+    const slow = open(`${srv!.url}/v1/events`, 1)[0]!
+    slow.pause()
+    await eventually(async () => app.hub.size === 1)
+    const big = 'b'.repeat(32 * 1024)
+    for (let i = 0; i < 2000 && app.hub.size === 1; i++) await submit('http', 'bytes', { big, i })
+    expect(app.hub.size).toBe(0)
+    expect(await app.metrics.registry.getSingleMetricAsString('faramesh_sse_dropped_total')).toMatch(
+      /faramesh_sse_dropped_total 1$/m,
+    )
+  }, 60_000)
+
   it('holds submits back while many clients cannot take data, and lets them go once they read', async () => {
     const { app, ledger, url } = await setup({ config: { sseMaxQueue: 50 } })
     const head0 = (await ledger.head())?.seq ?? 0
@@ -256,7 +269,10 @@ describe('SSE response head', () => {
   it('carries the headers the app sets (CORS) as well as the stream headers, written straight to the socket', async () => {
     const { url } = await setup({ config: { corsOrigins: ['https://dash.example'] } })
     const ac = new AbortController()
-    const r = await fetch(`${url}/v1/events`, { headers: { origin: 'https://dash.example' }, signal: ac.signal })
+    const r = await fetch(`${url}/v1/events`, {
+      headers: { origin: 'https://dash.example' },
+      signal: ac.signal,
+    })
     expect(r.status).toBe(200)
     expect(r.headers.get('content-type')).toBe('text/event-stream; charset=utf-8')
     expect(r.headers.get('cache-control')).toBe('no-cache, no-transform')
