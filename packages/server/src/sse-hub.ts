@@ -45,6 +45,8 @@ const HEARTBEAT = Buffer.from(': heartbeat\n\n')
 // Most a client behind the others is written in one pass: its frames go out as they are in the log (no copy), so
 // what the socket has not taken yet stays small however far behind the client is.
 const CATCH_UP_BYTES = 256 * 1024
+// Events rendered between two looks at the clock: a burst of hundreds at once would hold the loop past a slice.
+const RENDER_BATCH = 32
 
 export class SseClient {
   /** Every event ≤ sentSeq has been written to this client, or did not pass its filter. */
@@ -86,6 +88,8 @@ export function createSseHub(opts: SseHubOptions) {
   const live = new Set<SseClient>()
   const log = new FrameLog()
   let incoming: ChainEvent[] = []
+  let toRender: ChainEvent[] = [] // taken from `incoming` for the next pass, rendered a batch at a time
+  let renderFrom = 0 // the log's end before them
   let known = 0 // highest seq the feed delivered
   let offered = 0 // a finished pass offered every event ≤ offered to every live client
   let pass: Pass | null = null
@@ -125,8 +129,9 @@ export function createSseHub(opts: SseHubOptions) {
     schedule(true)
   }
 
-  async function startPass(): Promise<Pass | null> {
-    if (live.size === 0 || (incoming.length === 0 && !beatDue && !again)) return null
+  async function startPass(start: number): Promise<Pass | null> {
+    if (live.size === 0) return null
+    if (incoming.length === 0 && toRender.length === 0 && !beatDue && !again) return null
     if (known - offered > 4 * maxQueue) {
       // Only events this process cannot hold back (other processes' writes, approvals, results) get here, faster
       // than it can deliver them: rather than holding them all, end the streams; the clients resume from the ledger.
@@ -137,23 +142,28 @@ export function createSseHub(opts: SseHubOptions) {
       for (const c of [...live]) drop(c)
       return null
     }
-    const from = log.rendered
-    if (incoming.length > 0) {
-      const events = incoming
+    if (toRender.length === 0) {
+      renderFrom = log.rendered
+      toRender = incoming
       incoming = []
+    }
+    while (toRender.length > 0) {
+      const batch = toRender.slice(0, RENDER_BATCH)
       try {
-        log.append(await renderEvents(ledger, events), events[events.length - 1]!.seq)
+        log.append(await renderEvents(ledger, batch), batch[batch.length - 1]!.seq)
       } catch (err) {
         // Without the actions the frames cannot be built: end the streams; their clients resume with Last-Event-ID.
         logger.error('SSE fan-out could not read actions, closing streams', { error: String(err) })
         for (const c of [...live]) remove(c)
         return null
       }
+      toRender = toRender.slice(batch.length)
+      if (toRender.length > 0 && performance.now() - start > sliceMs) return null
     }
     const p: Pass = {
       clients: [...live],
       i: 0,
-      from,
+      from: renderFrom,
       head: log.rendered,
       chunks: new Map(),
       beat: beatDue,
@@ -210,10 +220,10 @@ export function createSseHub(opts: SseHubOptions) {
     }
     working = true
     try {
-      pass ??= await startPass()
+      const start = performance.now()
+      pass ??= await startPass(start)
       const p = pass
       if (!p) return
-      const start = performance.now()
       while (p.i < p.clients.length) {
         visit(p.clients[p.i++]!, p)
         if (performance.now() - start > sliceMs) break
@@ -226,7 +236,7 @@ export function createSseHub(opts: SseHubOptions) {
       pass = null
     } finally {
       working = false
-      if (pass || (live.size > 0 && (incoming.length > 0 || again))) schedule(false)
+      if (pass || (live.size > 0 && (incoming.length > 0 || toRender.length > 0 || again))) schedule(false)
     }
   }
 
@@ -253,6 +263,7 @@ export function createSseHub(opts: SseHubOptions) {
     c.sink.end()
     if (live.size === 0) {
       incoming = []
+      toRender = []
       log.reset(known)
       offered = known
       flow.reset()
