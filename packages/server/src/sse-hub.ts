@@ -1,8 +1,8 @@
 // Fan-out of ledger events to SSE clients (GET /v1/events), built so that thousands of clients cost the request path
 // little (packages/server/README.md § SSE and § Benchmark):
-// - The change feed's callback only queues the event. The hub works later, on setImmediate after the answers of
-//   the commit that produced it (fast-lane.ts queues those on setImmediate too), in slices of at most `sliceMs`
-//   between which the event loop serves requests.
+// - The change feed's callback only queues the event. The hub works later, after the answers of the commit that
+//   produced it (fast-lane.ts queues those on setImmediate too), in slices of at most `sliceMs` between which the
+//   event loop serves requests and sends their answers.
 // - Each event is rendered once, as bytes (sse-frames.ts), into a log shared by every client (sse-log.ts). A pass
 //   over the clients writes each one everything new in one write; clients with the same filter at the same place
 //   get the same buffer.
@@ -103,17 +103,20 @@ export function createSseHub(opts: SseHubOptions) {
 
   const backlog = (): number => (live.size === 0 ? 0 : known - offered)
 
-  function schedule(afterAnswers: boolean): void {
+  // Two hops: answers queued on setImmediate during this loop turn (fast-lane.ts: a commit's submits, a decide read
+  // while the last slice ran) go out before the next slice rather than after it.
+  function schedule(): void {
     if (scheduled) return
     scheduled = true
-    const run = (): void => void work()
-    setImmediate(afterAnswers ? () => setImmediate(run) : run)
+    setImmediate(hop)
   }
+  const run = (): void => void work()
+  const hop = (): void => void setImmediate(run)
 
   /** A pass even without new events: a client is behind the log's end (it joined, or its socket drained). */
   function kick(): void {
     again = true
-    schedule(false)
+    schedule()
   }
 
   function onEvent(ev: ChainEvent): void {
@@ -126,7 +129,7 @@ export function createSseHub(opts: SseHubOptions) {
     }
     incoming.push(ev)
     flow.onBacklog(backlog())
-    schedule(true)
+    schedule()
   }
 
   async function startPass(start: number): Promise<Pass | null> {
@@ -236,7 +239,7 @@ export function createSseHub(opts: SseHubOptions) {
       pass = null
     } finally {
       working = false
-      if (pass || (live.size > 0 && (incoming.length > 0 || toRender.length > 0 || again))) schedule(false)
+      if (pass || (live.size > 0 && (incoming.length > 0 || toRender.length > 0 || again))) schedule()
     }
   }
 
@@ -278,7 +281,7 @@ export function createSseHub(opts: SseHubOptions) {
   const heartbeat = setInterval(() => {
     if (live.size === 0) return
     beatDue = true
-    schedule(false)
+    schedule()
   }, opts.heartbeatMs ?? 15_000)
   heartbeat.unref()
 
