@@ -11,6 +11,8 @@ import type { SseClient } from './sse-hub.js'
 
 /** Events per ledger read; about 1 KiB of frame each. */
 export const REPLAY_PAGE = 256
+// Sent once the client's starting point is fixed: from this comment on, it gets every event committed after it.
+const CONNECTED = Buffer.from('retry: 3000\n: connected\n\n')
 
 export interface ReplayHost {
   ledger: Ledger
@@ -30,6 +32,7 @@ export async function replayGap(host: ReplayHost, c: SseClient, afterSeq: number
     // An id beyond the head (from another or a rebuilt ledger) resumes at the head: keeping it would silently skip
     // every new event until the chain passed it.
     let cursor = afterSeq === undefined ? head : Math.min(afterSeq, head)
+    c.sink.write(CONNECTED)
     for (;;) {
       if (c.closed) return
       if (cursor >= host.floor()) return host.join(c, cursor)

@@ -183,6 +183,17 @@ describe.each([sqlite, pgBackend])('SSE resume on $name', (backend) => {
     expect(app.hub.size).toBe(1)
   }, 120_000)
 
+  it('gives a new client every event committed after its connected comment', async () => {
+    const { app, ledger, url } = await start()
+    await seed(app, 5)
+    const head = (await ledger.head())!.seq
+    const ss = Array.from({ length: 50 }, () => stream(`${url}/v1/events`))
+    // The moment each client has its `: connected`, an event is committed: every one of them must get it.
+    await eventually(async () => ss.every((s) => s.comments.some((c) => c.trim() === 'connected')), 20_000)
+    await seed(app, 1)
+    for (const s of ss) expect((await s.waitFor(2)).map((f) => Number(f.id))).toEqual([head + 1, head + 2])
+  })
+
   it('resumes an id beyond the head at the head: the next events arrive', async () => {
     const { app, ledger, url } = await start()
     await seed(app, 5)
