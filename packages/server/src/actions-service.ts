@@ -20,6 +20,8 @@ export interface ServiceDeps {
   runner: ExecutorRunner
   approvalTtlMs: number
   approvalTokens: ApprovalTokens
+  /** Undefined to go ahead; else a promise to wait for first (the SSE fan-out catching up, sse-hub.ts). */
+  admission?: () => Promise<void> | undefined
 }
 
 const STATUS_BY_DECISION = { allow: 'allowed', deny: 'denied', require_approval: 'pending_approval' } as const
@@ -125,6 +127,9 @@ export function createActionsService(deps: ServiceDeps) {
         const earlier = await replay(scope, idempotencyKey, d.request_hash)
         if (earlier) return render(earlier, null)
       }
+      // While the SSE fan-out is far behind, new actions wait for it instead of piling up events it cannot deliver.
+      const wait = deps.admission?.()
+      if (wait) await wait
       const status = STATUS_BY_DECISION[d.decision]
       const at = now()
       const id = randomUUID()

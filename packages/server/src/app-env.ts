@@ -20,7 +20,9 @@ export interface AppConfig {
   enableCors: boolean
   corsOrigins: string[]
   sseHeartbeatMs: number
+  /** Events (and bytes of frames) an SSE client may fall behind while its socket takes nothing; then it is dropped. */
   sseMaxQueue: number
+  sseMaxBytes: number
   /** Directory of the dashboard's built files; served at / when set. */
   uiDir: string | null
   demo: boolean
@@ -38,7 +40,8 @@ export const defaultAppConfig: AppConfig = {
   enableCors: true,
   corsOrigins: ['*'],
   sseHeartbeatMs: 15_000,
-  sseMaxQueue: 1000,
+  sseMaxQueue: 4000,
+  sseMaxBytes: 8 * 1024 * 1024,
   uiDir: null,
   demo: false,
   openToNetwork: false,

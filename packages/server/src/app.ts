@@ -74,6 +74,14 @@ export function createApp(deps: AppDeps): GatewayApp {
     clock,
     onFinished: (a) => metrics.countAction(a.status, labels.tool(a.tool)),
   })
+  const hub = createSseHub({
+    ledger: deps.ledger,
+    metrics,
+    logger,
+    maxQueue: config.sseMaxQueue,
+    maxBytes: config.sseMaxBytes,
+    heartbeatMs: config.sseHeartbeatMs,
+  })
   const service = createActionsService({
     ledger: deps.ledger,
     policy: deps.policy,
@@ -82,13 +90,7 @@ export function createApp(deps: AppDeps): GatewayApp {
     runner,
     approvalTtlMs: config.approvalTtlMs,
     approvalTokens: createApprovalTokens(deps.ledger.deriveSecret(APPROVAL_SECRET_PURPOSE)),
-  })
-  const hub = createSseHub({
-    ledger: deps.ledger,
-    metrics,
-    logger,
-    maxQueue: config.sseMaxQueue,
-    heartbeatMs: config.sseHeartbeatMs,
+    admission: hub.admission,
   })
   const d: RouteDeps = { ledger: deps.ledger, policy: deps.policy, service, auth, metrics, logger, hub, runner, config, clock }
 

@@ -1,178 +1,347 @@
-// Fan-out of ledger events to SSE clients. One ledger subscription feeds every client (so with Postgres every
-// process streams events written by any process); each event's action is read once and shared. Each client has
-// a bounded queue: a client that cannot keep up is dropped, never allowed to grow memory without bound. Resume
-// with Last-Event-ID replays the gap from the ledger while live events wait in the (bounded) queue.
-import type { ActionRecord, ChainEvent, Ledger } from '@faramesh/ledger'
-import { toStreamFrame } from './action-view.js'
+// Fan-out of ledger events to SSE clients (GET /v1/events), built so that thousands of clients cost the request path
+// little (packages/server/README.md § SSE and § Benchmark):
+// - The change feed's callback only queues the event. The hub works later, after the answers of the commit that
+//   produced it (fast-lane.ts queues those on setImmediate too), in slices of at most `sliceMs` between which the
+//   event loop serves requests and sends their answers.
+// - Each event is rendered once, as bytes (sse-frames.ts), into a log shared by every client (sse-log.ts). A pass
+//   over the clients writes each one everything new in one write; clients with the same filter at the same place
+//   get the same buffer.
+// - A client whose socket has not taken its last write is skipped and keeps its place; once it is more than
+//   `maxQueue` events behind it is dropped and counted.
+// - While the passes fall behind the events, or a crowd of clients is behind, new submits wait (sse-flow.ts).
+// - A resuming client (Last-Event-ID) first reads its gap from the ledger page by page (sse-replay.ts).
+import type { ChainEvent, Ledger } from '@faramesh/ledger'
 import type { Logger } from './logger.js'
 import type { Metrics } from './metrics.js'
+import { filterKey, renderEvents, type SseFilter } from './sse-frames.js'
+import { SseFlow } from './sse-flow.js'
+import { FrameLog } from './sse-log.js'
+import { replayGap } from './sse-replay.js'
+import type { SseSink } from './sse-sinks.js'
 
-export interface SseFilter {
-  action_id?: string
-  agent_id?: string
-  tool?: string
-  status?: string
-  event_type?: string
-}
-
-export interface SseSink {
-  /** Resolves when the chunk has been handed to the socket (backpressure). */
-  write(chunk: string): Promise<unknown>
-  close(): void
-}
+export { frameText, type SseFilter } from './sse-frames.js'
+export type { SseSink } from './sse-sinks.js'
 
 export interface SseHubOptions {
   ledger: Ledger
   metrics: Metrics
   logger: Logger
-  /** Frames a client may have waiting before it is dropped. */
+  /** Events a client may fall behind while its socket is not taking what it was sent; then it is dropped. */
   maxQueue?: number
+  /** The same bound in bytes of frames. */
+  maxBytes?: number
   heartbeatMs?: number
+  /**
+   * Longest run of fan-out work before the event loop gets a turn, in ms (default 2: in pnpm bench's SSE round, 1 and
+   * 2 ms gave about 1.4 times the submits of 4 ms, answers and new requests being handled sooner between slices).
+   */
+  sliceMs?: number
+  /** Longest a submit waits for the fan-out to catch up, in ms. */
+  maxAdmissionWaitMs?: number
 }
 
-const REPLAY_BATCH = 500
+const HEARTBEAT = Buffer.from(': heartbeat\n\n')
+// Most a client behind the others is written in one pass: its frames go out as they are in the log (no copy), so
+// what the socket has not taken yet stays small however far behind the client is.
+const CATCH_UP_BYTES = 256 * 1024
+// Events rendered between two looks at the clock: a burst of hundreds at once would hold the loop past a slice.
+const RENDER_BATCH = 32
 
-class Client {
-  queue: string[] = []
-  live = false
-  /** Highest seq queued so far; live events at or below it were already sent by the replay. */
-  lastSeq: number
+export class SseClient {
+  /** Every event ≤ sentSeq has been written to this client, or did not pass its filter. */
+  sentSeq = 0
   closed = false
-  private pumping = false
+  /** When the socket last took a write (or the client connected). */
+  lastTaken = Date.now()
+  /** Runs when the client goes away (a replay waiting for its socket stops waiting). */
+  onClose: (() => void) | null = null
+  readonly key: string
   constructor(
     readonly filter: SseFilter,
     readonly sink: SseSink,
-    afterSeq: number,
-    private readonly maxQueue: number,
-    private readonly onDrop: (c: Client) => void,
+    /** Called when a write has been taken by the socket. */
+    readonly taken: () => void,
   ) {
-    this.lastSeq = afterSeq
-  }
-
-  matches(ev: ChainEvent, a: ActionRecord): boolean {
-    const f = this.filter
-    return (
-      (!f.action_id || ev.action_id === f.action_id) &&
-      (!f.event_type || ev.event_type === f.event_type) &&
-      (!f.agent_id || a.agent_id === f.agent_id) &&
-      (!f.tool || a.tool === f.tool) &&
-      (!f.status || a.status === f.status)
-    )
-  }
-
-  push(chunk: string): void {
-    if (this.closed) return
-    if (this.queue.length >= this.maxQueue) return this.onDrop(this)
-    this.queue.push(chunk)
-    if (!this.pumping) void this.pump()
-  }
-
-  private async pump(): Promise<void> {
-    this.pumping = true
-    try {
-      while (!this.closed && this.queue.length > 0) await this.sink.write(this.queue.shift()!)
-    } catch {
-      this.close()
-    } finally {
-      this.pumping = false
-    }
-  }
-
-  close(): void {
-    if (this.closed) return
-    this.closed = true
-    this.queue = []
-    this.sink.close()
+    this.key = filterKey(filter)
   }
 }
 
-export const frameText = (ev: ChainEvent, a: ActionRecord): string =>
-  `id: ${ev.seq}\ndata: ${JSON.stringify(toStreamFrame(ev, a))}\n\n`
+interface Pass {
+  clients: SseClient[]
+  i: number
+  /** Where clients that took the previous pass stand: they share one buffer per filter. */
+  from: number
+  /** Last seq this pass delivers (the log's end when it started). */
+  head: number
+  chunks: Map<string, Buffer | null>
+  beat: boolean
+  blocked: number
+}
 
 export function createSseHub(opts: SseHubOptions) {
-  const clients = new Set<Client>()
-  const maxQueue = opts.maxQueue ?? 1000
-  let chain: Promise<void> = Promise.resolve()
+  const { ledger, metrics, logger } = opts
+  const maxQueue = opts.maxQueue ?? 4000
+  const sliceMs = opts.sliceMs ?? 2
+  const flow = new SseFlow(maxQueue, opts.maxBytes ?? 8 * 1024 * 1024, opts.maxAdmissionWaitMs ?? 1000)
+  const clients = new Set<SseClient>()
+  const live = new Set<SseClient>()
+  const log = new FrameLog()
+  let incoming: ChainEvent[] = []
+  let toRender: ChainEvent[] = [] // taken from `incoming` for the next pass, rendered a batch at a time
+  let renderFrom = 0 // the log's end before them
+  let known = 0 // highest seq the feed delivered
+  let offered = 0 // a finished pass offered every event ≤ offered to every live client
+  let pass: Pass | null = null
+  let scheduled = false
+  let working = false
+  let again = false
+  let beatDue = false
   let unsubscribe: (() => void) | null = null
+  // Resolves once the log's floor covers what the feed will not deliver: events committed before subscribing.
+  let ready: Promise<void> | null = null
 
-  const drop = (c: Client): void => {
-    opts.metrics.sseDropped.inc()
-    opts.logger.warn('dropping slow SSE client', { queued: c.queue.length })
+  const backlog = (): number => (live.size === 0 ? 0 : known - offered)
+
+  // Between two slices of a pass, a timer: the thread sleeps a moment unless requests are waiting, and the kernel
+  // (ksoftirqd) gets to send what the slice wrote. Writing on with setImmediate overflowed the loopback queue in
+  // pnpm bench's SSE round (thousands of dropped packets and ten times the TCP retransmission timeouts per round,
+  // the last frames arriving 1.7-2 s after the load instead of 0.3-0.4 s, same throughput). Otherwise two
+  // setImmediate hops: answers queued during this loop turn (fast-lane.ts: a commit's submits, a decide read while
+  // the last slice ran) go out first.
+  function schedule(): void {
+    if (scheduled) return
+    scheduled = true
+    if (pass) setTimeout(run, 0)
+    else setImmediate(hop)
+  }
+  const run = (): void => void work()
+  const hop = (): void => void setImmediate(run)
+
+  /** A pass even without new events: a client is behind the log's end (it joined, or its socket drained). */
+  function kick(): void {
+    again = true
+    schedule()
+  }
+
+  function onEvent(ev: ChainEvent): void {
+    if (ev.seq <= known) return
+    known = ev.seq
+    if (live.size === 0) {
+      log.reset(ev.seq)
+      offered = ev.seq
+      return
+    }
+    incoming.push(ev)
+    flow.onBacklog(backlog())
+    schedule()
+  }
+
+  async function startPass(start: number): Promise<Pass | null> {
+    if (live.size === 0) return null
+    if (incoming.length === 0 && toRender.length === 0 && !beatDue && !again) return null
+    if (known - offered > 4 * maxQueue) {
+      // Only events this process cannot hold back (other processes' writes, approvals, results) get here, faster
+      // than it can deliver them: rather than holding them all, end the streams; the clients resume from the ledger.
+      logger.warn('SSE fan-out fell behind, dropping its clients', {
+        behind: known - offered,
+        clients: live.size,
+      })
+      for (const c of [...live]) drop(c)
+      return null
+    }
+    if (toRender.length === 0) {
+      renderFrom = log.rendered
+      toRender = incoming
+      incoming = []
+    }
+    while (toRender.length > 0) {
+      const batch = toRender.slice(0, RENDER_BATCH)
+      try {
+        log.append(await renderEvents(ledger, batch), batch[batch.length - 1]!.seq)
+      } catch (err) {
+        // Without the actions the frames cannot be built: end the streams; their clients resume with Last-Event-ID.
+        logger.error('SSE fan-out could not read actions, closing streams', { error: String(err) })
+        for (const c of [...live]) remove(c)
+        return null
+      }
+      toRender = toRender.slice(batch.length)
+      if (toRender.length > 0 && performance.now() - start > sliceMs) return null
+    }
+    const p: Pass = {
+      clients: [...live],
+      i: 0,
+      from: renderFrom,
+      head: log.rendered,
+      chunks: new Map(),
+      beat: beatDue,
+      blocked: 0,
+    }
+    beatDue = again = false
+    return p
+  }
+
+  function visit(c: SseClient, p: Pass): void {
+    if (c.closed) return
+    if (c.sink.unsent() > 0) {
+      // Its socket has not taken the last write: nothing more now, it keeps its place (its frames stay logged).
+      p.blocked++
+      if (flow.tooFar(known - c.sentSeq, log.bytesAfter(c.sentSeq), c.lastTaken)) drop(c)
+      return
+    }
+    if (c.sentSeq === p.from && p.from < p.head) {
+      // The common case: every client that took the previous pass gets the same bytes (one buffer per filter).
+      let chunk = p.chunks.get(c.key)
+      if (chunk === undefined) {
+        const { frames } = log.take(p.from, c.filter, c.key === '', Infinity)
+        p.chunks.set(c.key, (chunk = frames.length ? Buffer.concat(frames) : null))
+      }
+      c.sentSeq = p.head
+      if (chunk) return c.sink.write(chunk, c.taken)
+    } else if (c.sentSeq < p.head) {
+      // Behind the others (it was blocked, or joined behind the log's end): the logged frames themselves, a bounded
+      // amount per pass; the rest follows once the socket took these.
+      const { frames, upTo } = log.take(c.sentSeq, c.filter, c.key === '', CATCH_UP_BYTES)
+      c.sentSeq = Math.min(upTo, p.head)
+      if (frames.length) return c.sink.writev(frames, c.taken)
+    }
+    if (p.beat) c.sink.write(HEARTBEAT, c.taken)
+  }
+
+  function finish(p: Pass): void {
+    offered = Math.max(offered, p.head)
+    let min = log.rendered
+    for (const c of live) {
+      min = Math.min(min, c.sentSeq)
+      // A client that joined during the pass, behind the log's end, needs another (a blocked one is called back).
+      if (c.sentSeq < log.rendered && c.sink.unsent() === 0) again = true
+    }
+    log.trim(min)
+    flow.afterPass(p.blocked, p.clients.length, backlog())
+  }
+
+  async function work(): Promise<void> {
+    scheduled = false
+    if (working) {
+      again = true
+      return
+    }
+    working = true
+    try {
+      const start = performance.now()
+      pass ??= await startPass(start)
+      const p = pass
+      if (!p) return
+      while (p.i < p.clients.length) {
+        visit(p.clients[p.i++]!, p)
+        if (performance.now() - start > sliceMs) break
+      }
+      if (p.i < p.clients.length) return
+      pass = null
+      finish(p)
+    } catch (err) {
+      logger.error('SSE fan-out failed', { error: String(err) })
+      pass = null
+    } finally {
+      working = false
+      if (pass || (live.size > 0 && (incoming.length > 0 || toRender.length > 0 || again))) schedule()
+    }
+  }
+
+  function join(c: SseClient, cursor: number): void {
+    if (live.size === 0) offered = Math.max(known, cursor)
+    c.sentSeq = cursor
+    live.add(c)
+    if (cursor < log.rendered) kick()
+  }
+
+  function drop(c: SseClient): void {
+    metrics.sseDropped.inc()
+    logger.warn('dropping slow SSE client', { behind: known - c.sentSeq })
     remove(c)
   }
-  const remove = (c: Client): void => {
-    c.close()
-    if (clients.delete(c)) opts.metrics.sseClients.set(clients.size)
+
+  function remove(c: SseClient): void {
+    if (c.closed) return
+    c.closed = true
+    c.onClose?.()
+    clients.delete(c)
+    live.delete(c)
+    metrics.sseClients.set(clients.size)
+    c.sink.end()
+    if (live.size === 0) {
+      incoming = []
+      toRender = []
+      log.reset(known)
+      offered = known
+      flow.reset()
+    }
     if (clients.size === 0 && unsubscribe) {
       unsubscribe()
       unsubscribe = null
+      ready = null
     }
-  }
-
-  // Events are handled strictly in arrival order, so each client sees seq ascending.
-  const onEvent = (ev: ChainEvent): void => {
-    chain = chain.then(async () => {
-      const targets = [...clients].filter((c) => !c.closed)
-      if (targets.length === 0) return
-      const action = await opts.ledger.getAction(ev.action_id)
-      if (!action) return
-      let text: string | null = null
-      for (const c of targets) {
-        if (!c.live || ev.seq <= c.lastSeq || !c.matches(ev, action)) continue
-        c.lastSeq = ev.seq
-        c.push((text ??= frameText(ev, action)))
-      }
-    }).catch((err: unknown) => opts.logger.error('SSE fan-out failed', { error: String(err) }))
   }
 
   const heartbeat = setInterval(() => {
-    for (const c of clients) if (c.live && c.queue.length === 0) c.push(': heartbeat\n\n')
+    if (live.size === 0) return
+    beatDue = true
+    schedule()
   }, opts.heartbeatMs ?? 15_000)
   heartbeat.unref()
 
-  async function replay(c: Client): Promise<void> {
-    for (;;) {
-      const batch = await opts.ledger.readEvents(c.lastSeq, REPLAY_BATCH)
-      const actions = new Map<string, ActionRecord | null>()
-      for (const ev of batch) {
-        if (c.closed) return
-        if (!actions.has(ev.action_id)) actions.set(ev.action_id, await opts.ledger.getAction(ev.action_id))
-        const a = actions.get(ev.action_id)
-        if (ev.seq <= c.lastSeq) continue
-        c.lastSeq = ev.seq
-        if (a && c.matches(ev, a)) c.push(frameText(ev, a))
-      }
-      if (batch.length < REPLAY_BATCH) return
-    }
+  function subscribed(): Promise<void> {
+    unsubscribe ??= ledger.subscribe(onEvent)
+    // Any head read after subscribing will do: every later event comes through the feed.
+    ready ??= ledger.head().then(
+      // No client is live yet on a fresh subscription (they join after this), so nothing logged is needed.
+      (h) => {
+        if (live.size === 0) log.reset(h?.seq ?? 0)
+      },
+      (err: unknown) => {
+        ready = null
+        throw err
+      },
+    )
+    return ready
   }
 
+  const host = { ledger, logger, ready: subscribed, floor: () => log.floor, join, remove }
+
   return {
+    /** Connected clients, replaying or live. */
     get size(): number {
       return clients.size
     },
-    /** Register a client; with `afterSeq` it first receives every event after that seq. */
-    async connect(sink: SseSink, filter: SseFilter, afterSeq?: number): Promise<() => void> {
-      unsubscribe ??= opts.ledger.subscribe(onEvent)
-      const head = afterSeq ?? (await opts.ledger.head())?.seq ?? 0
-      const c = new Client(filter, sink, head, maxQueue, drop)
-      clients.add(c)
-      opts.metrics.sseClients.set(clients.size)
-      c.push('retry: 3000\n: connected\n\n')
-      // Bulk of the gap first (outside the fan-out chain, so other clients are not held up) ...
-      if (afterSeq !== undefined) await replay(c)
-      // ... then the rest inside the chain: no live event is fanned out meanwhile, so nothing is missed, and
-      // live events already covered by the replay are skipped by seq.
-      const goLive = chain.then(async () => {
-        await replay(c)
-        c.live = true
+    /** Register a client: every event after `afterSeq` (default: the head), then every new one. */
+    connect(sink: SseSink, filter: SseFilter, afterSeq?: number): { close(): void } {
+      const c: SseClient = new SseClient(filter, sink, () => {
+        c.lastTaken = Date.now()
+        if (!c.closed && c.sentSeq < log.rendered) kick()
       })
-      chain = goLive.catch(() => undefined)
-      await goLive
-      return () => remove(c)
+      clients.add(c)
+      metrics.sseClients.set(clients.size)
+      void replayGap(host, c, afterSeq)
+      return { close: () => remove(c) }
+    },
+    /** For the actions service: undefined to submit now, else a promise to wait for first. */
+    admission: (): Promise<void> | undefined => flow.wait(),
+    /** What the hub holds and how far behind it is. */
+    stats() {
+      let unsentBytes = 0
+      for (const c of clients) unsentBytes += c.sink.unsent()
+      return {
+        clients: clients.size,
+        replaying: clients.size - live.size,
+        logged: log.size,
+        backlog: backlog(),
+        waitingSubmits: flow.waiting,
+        unsentBytes,
+      }
     },
     close(): void {
       clearInterval(heartbeat)
       for (const c of [...clients]) remove(c)
+      flow.releaseAll()
     },
   }
 }

@@ -1,24 +1,36 @@
 // GET /v1/events: the live event stream (CONTRACT.md § Events and SSE). Frames carry `id: <seq>`; a reconnect
-// with Last-Event-ID (or ?last_event_id=) resumes right after that seq, with nothing lost.
+// with Last-Event-ID (or ?last_event_id=) resumes right after that seq, with nothing lost; an id beyond the ledger's
+// head resumes at the head. Under Node the hub writes into the response itself (sse-sinks.ts).
+import type { ServerResponse } from 'node:http'
 import type { Hono } from 'hono'
-import { stream } from 'hono/streaming'
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import { requirePermission } from '../auth.js'
 import type { GatewayEnv, RouteDeps } from '../app-env.js'
 import { validationError } from '../errors.js'
 import { header } from '../headers.js'
-import type { SseFilter } from '../sse-hub.js'
+import type { SseFilter } from '../sse-frames.js'
+import { nodeResponseSink, webStreamSink } from '../sse-sinks.js'
 import { checkSseQuery } from '../validate.js'
 
 function parseLastEventId(header: string | undefined, query: number | undefined): number | undefined {
   if (header === undefined || header === '') return query
   if (!/^\d{1,15}$/.test(header.trim())) {
-    throw validationError([{ loc: ['header', 'Last-Event-ID'], msg: 'must be an event seq (integer)', type: 'type_error.integer' }])
+    throw validationError([
+      { loc: ['header', 'Last-Event-ID'], msg: 'must be an event seq (integer)', type: 'type_error.integer' },
+    ])
   }
   return Number(header.trim())
 }
 
+const SSE_HEADERS = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  'Cache-Control': 'no-cache, no-transform',
+  Connection: 'keep-alive',
+  'X-Accel-Buffering': 'no',
+}
+
 export function sseRoutes(app: Hono<GatewayEnv>, d: RouteDeps): void {
-  app.get('/v1/events', async (c) => {
+  app.get('/v1/events', (c) => {
     requirePermission(c.get('principal'), 'stream')
     const q = checkSseQuery(c.req.query())
     const afterSeq = parseLastEventId(header(c, 'last-event-id'), q.last_event_id)
@@ -27,23 +39,18 @@ export function sseRoutes(app: Hono<GatewayEnv>, d: RouteDeps): void {
       const v = q[k]
       if (v) filter[k] = v
     }
-    c.header('Content-Type', 'text/event-stream; charset=utf-8')
-    c.header('Cache-Control', 'no-cache, no-transform')
-    c.header('Connection', 'keep-alive')
-    c.header('X-Accel-Buffering', 'no')
-    return stream(c, async (s) => {
-      let finished!: () => void
-      const done = new Promise<void>((r) => (finished = r))
-      let disconnect: (() => void) | null = null
-      let aborted = false
-      s.onAbort(() => {
-        aborted = true
-        disconnect?.()
-        finished()
-      })
-      disconnect = await d.hub.connect({ write: (chunk) => s.write(chunk), close: finished }, filter, afterSeq)
-      if (aborted) disconnect()
-      await done
-    })
+    const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing
+    if (outgoing) {
+      // The headers Hono would send (CORS headers set by middleware included), written by us: from here on the
+      // hub writes the body straight into the response.
+      outgoing.writeHead(200, Object.fromEntries(c.body(null, 200, SSE_HEADERS).headers))
+      const client = d.hub.connect(nodeResponseSink(outgoing), filter, afterSeq)
+      outgoing.once('close', () => client.close())
+      return RESPONSE_ALREADY_SENT
+    }
+    let client: { close(): void } | null = null
+    const { sink, body } = webStreamSink(() => client?.close())
+    client = d.hub.connect(sink, filter, afterSeq)
+    return c.body(body, 200, SSE_HEADERS)
   })
 }
