@@ -116,7 +116,12 @@ export function createApp(deps: AppDeps): GatewayApp {
     const principal = auth.authenticate(token)
     if (principal.kind === 'anonymous') {
       // Open mode: every caller is the admin, so a web page on another site must not be one (cross-site.ts).
-      const why = crossSiteRefusal({ host: header(c, 'host') ?? new URL(c.req.url).host, origin: header(c, 'origin'), openToNetwork: config.openToNetwork })
+      const why = crossSiteRefusal({
+        host: header(c, 'host') ?? new URL(c.req.url).host,
+        origin: header(c, 'origin'),
+        openToNetwork: config.openToNetwork,
+        trustedOrigins: config.corsOrigins,
+      })
       if (why) throw forbidden(crossSiteDetail(why))
     }
     c.set('principal', principal)

@@ -29,6 +29,8 @@ export interface OpenModeRequest {
   origin: string | undefined
   /** FARAMESH_ALLOW_UNAUTHENTICATED: open on a network address on purpose, so any Host name is expected. */
   openToNetwork: boolean
+  /** FARAMESH_CORS_ORIGINS as configured: an origin the operator named there (not `*`) is one they trust. */
+  trustedOrigins?: readonly string[]
 }
 
 /** Why an unauthenticated request must be refused as coming from another site, or null when it may proceed. */
@@ -45,6 +47,7 @@ export function crossSiteRefusal(r: OpenModeRequest): string | null {
   }
   if (origin.protocol !== 'http:' && origin.protocol !== 'https:') return `Origin ${r.origin}`
   if (loopbackName(origin.hostname) || (host !== null && origin.host === host.host)) return null
+  if (r.trustedOrigins?.includes(origin.origin)) return null
   return `Origin ${origin.origin}`
 }
 

@@ -112,6 +112,23 @@ describe('open loopback mode and other sites', () => {
     expect(r.headers['access-control-allow-origin']).toBe('*')
     expect((await req(authed, 'GET', '/v1/actions', EVIL)).status).toBe(401)
   })
+
+  it('an origin the operator names in FARAMESH_CORS_ORIGINS is trusted; `*` trusts no one in particular', async () => {
+    const named = await startGateway(
+      loadConfig({ FARAMESH_PORT: '0', FARA_SQLITE_PATH: 'named.db', FARAMESH_CORS_ORIGINS: 'https://dash.example' }, dir),
+      { logger: silentLogger },
+    )
+    try {
+      const ok = await req(named, 'GET', '/v1/actions', { origin: 'https://dash.example' })
+      expect(ok.status).toBe(200)
+      expect(ok.headers['access-control-allow-origin']).toBe('https://dash.example')
+      expect((await req(named, 'GET', '/v1/actions', EVIL)).status).toBe(403)
+    } finally {
+      await named.close()
+    }
+    expect((await req(open, 'GET', '/v1/actions', { origin: 'https://dash.example' })).status).toBe(403) // FARAMESH_CORS_ORIGINS=*
+  })
+
 })
 
 it('the shell executor is on in this configuration (what made the page dangerous)', async () => {
