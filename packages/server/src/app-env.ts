@@ -8,7 +8,8 @@ import type { Metrics } from './metrics.js'
 import type { PolicySource } from './policy-source.js'
 import type { SseHub } from './sse-hub.js'
 
-export type GatewayEnv = { Variables: { principal: Principal } }
+/** `credential`: the bearer token the principal was resolved from (a long-lived stream checks it again). */
+export type GatewayEnv = { Variables: { principal: Principal; credential: string | undefined } }
 
 export interface AppConfig {
   /** How long an approval token is valid (FARAMESH_APPROVAL_TTL). */

@@ -125,6 +125,7 @@ export function createApp(deps: AppDeps): GatewayApp {
       if (why) throw forbidden(crossSiteDetail(why))
     }
     c.set('principal', principal)
+    c.set('credential', token)
     return next()
   })
 

@@ -29,9 +29,26 @@ const SSE_HEADERS = {
   'X-Accel-Buffering': 'no',
 }
 
+/**
+ * A stream outlives the request that opened it, so its credential is checked again every heartbeat interval: a token
+ * revoked or expired since (or auth turned on under an open-mode stream) ends the stream.
+ */
+function recheckCredential(d: RouteDeps, token: string | undefined, end: () => void): () => void {
+  const timer = setInterval(() => {
+    try {
+      requirePermission(d.auth.authenticate(token), 'stream')
+    } catch {
+      end()
+    }
+  }, d.config.sseHeartbeatMs)
+  timer.unref()
+  return () => clearInterval(timer)
+}
+
 export function sseRoutes(app: Hono<GatewayEnv>, d: RouteDeps): void {
   app.get('/v1/events', (c) => {
     requirePermission(c.get('principal'), 'stream')
+    const token = c.get('credential')
     const q = checkSseQuery(c.req.query())
     const afterSeq = parseLastEventId(header(c, 'last-event-id'), q.last_event_id)
     const filter: SseFilter = {}
@@ -45,12 +62,27 @@ export function sseRoutes(app: Hono<GatewayEnv>, d: RouteDeps): void {
       // hub writes the body straight into the response.
       outgoing.writeHead(200, Object.fromEntries(c.body(null, 200, SSE_HEADERS).headers))
       const client = d.hub.connect(nodeResponseSink(outgoing), filter, afterSeq)
-      outgoing.once('close', () => client.close())
+      const stop = recheckCredential(d, token, () => {
+        client.close()
+        outgoing.end()
+      })
+      outgoing.once('close', () => {
+        stop()
+        client.close()
+      })
       return RESPONSE_ALREADY_SENT
     }
     let client: { close(): void } | null = null
-    const { sink, body } = webStreamSink(() => client?.close())
+    let stop = (): void => undefined
+    const { sink, body } = webStreamSink(() => {
+      stop()
+      client?.close()
+    })
     client = d.hub.connect(sink, filter, afterSeq)
+    stop = recheckCredential(d, token, () => {
+      client?.close()
+      sink.end()
+    })
     return c.body(body, 200, SSE_HEADERS)
   })
 }
