@@ -192,6 +192,54 @@ async function sseRound(gw, sse) {
   }
 }
 
+/** The `data:` of one real frame of the gateway's stream (the bare ceiling writes frames of the same size). */
+async function realFrame(port) {
+  const ac = new AbortController()
+  const res = await fetch(`http://127.0.0.1:${port}/v1/events`, { signal: ac.signal })
+  const reader = res.body.getReader()
+  let text = ''
+  const read = (async () => {
+    for (;;) {
+      const { value, done } = await reader.read()
+      if (done) throw new Error('stream ended before a frame')
+      text += new TextDecoder().decode(value)
+      const m = /\ndata: (.*)\n\n/.exec(text)
+      if (m) return m[1]
+    }
+  })()
+  await sleep(200) // the stream is connected before the submit
+  await fetch(`http://127.0.0.1:${port}/v1/actions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+  const frame = await read
+  ac.abort()
+  return frame
+}
+
+/**
+ * The fan-out ceiling (sse-bare-child.js): the same clients, frames of the same size, written by a bare node:http
+ * server as fast as the clients take them. Events per second that reached every client.
+ */
+async function ceilingRound(bareSse, sse, frame) {
+  const conn = await ask(sse.child, { cmd: 'connect', n: SSE_CLIENTS, port: bareSse.port }, 'connected')
+  if (conn.ready !== SSE_CLIENTS) throw new Error(`only ${conn.ready} of ${SSE_CLIENTS} clients reached the bare SSE server`)
+  await ask(sse.child, { cmd: 'reset' })
+  const cpu0 = [cpuSeconds(bareSse.child.pid), cpuSeconds(sse.child.pid)]
+  const t0 = Date.now()
+  const blast = await ask(bareSse.child, { cmd: 'blast', frame, seconds: DURATION }, 'blasted')
+  // The writer's sockets took everything; wait until the clients read it too.
+  let rep
+  for (let last = -1, since = Date.now(); ; await sleep(50)) {
+    rep = await ask(sse.child, { cmd: 'report', from: 0, upTo: blast.events })
+    if (rep.complete === SSE_CLIENTS) break
+    if (rep.frames !== last) (last = rep.frames), (since = Date.now())
+    else if (Date.now() - since > 5000) break
+  }
+  const secs = (Date.now() - t0) / 1000
+  const cpu = [(cpuSeconds(bareSse.child.pid) - cpu0[0]) / secs, (cpuSeconds(sse.child.pid) - cpu0[1]) / secs]
+  await ask(sse.child, { cmd: 'close' }, 'closed')
+  await sleep(500)
+  return { eventsPerSec: blast.events / secs, complete: rep.complete, cpu }
+}
+
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b)
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
@@ -200,6 +248,9 @@ const median = (xs) => {
 const bare = await spawnServer('bare-child.js')
 const gw = await spawnServer('gateway-child.js', [dir])
 const sse = SSE_CLIENTS > 0 ? await spawnSseClients(gw.port) : null
+const bareSse = sse ? await spawnServer('sse-bare-child.js') : null
+const ceilings = []
+let frame = null
 const targets = ONLY_SSE
   ? []
   : [
@@ -231,12 +282,20 @@ try {
           `${s.drainMs} ms after the load); decide probe p99 ${s.base.probeP99} → ${s.sse.probeP99} ms; CPU gateway ` +
           `${s.cpu[0].toFixed(2)}, SSE clients ${s.cpu[1].toFixed(2)}\n`,
       )
+      frame ??= await realFrame(gw.port)
+      const c = await ceilingRound(bareSse, sse, frame)
+      ceilings.push(c)
+      process.stderr.write(
+        `round ${r + 1}/${ROUNDS} bare fan-out ceiling: ${c.eventsPerSec.toFixed(0)} events/s to each of ${SSE_CLIENTS} clients ` +
+          `(${c.complete} got all; frame ${Buffer.byteLength(frame) + 20} bytes); CPU writer ${c.cpu[0].toFixed(2)}, clients ${c.cpu[1].toFixed(2)}\n`,
+      )
     }
   }
 } finally {
   bare.child.kill('SIGTERM')
   gw.child.kill('SIGTERM')
   sse?.child.kill('SIGTERM')
+  bareSse?.child.kill('SIGTERM')
 }
 
 // Each round runs the ceiling and then the routes back to back, so a route's ratio to that round's ceiling is paired
@@ -301,6 +360,18 @@ if (sseRounds.length > 0) {
   )
   console.log(
     `ratio (median of per-round ratios): ${pct(ratio)}; CPU during the SSE load: gateway ${m((s) => s.cpu[0]).toFixed(2)}, SSE clients ${m((s) => s.cpu[1]).toFixed(2)} cores`,
+  )
+  // What the 40 % target asks of the fan-out, against what this machine can carry to these clients at all.
+  const eventsPerSubmit = m((s) => s.events / (s.sse.rps * DURATION))
+  const gatewayEvents = m((s) => s.events / DURATION)
+  const ceiling = median(ceilings.map((c) => c.eventsPerSec))
+  const needed = 0.4 * m((s) => s.base.rps) * eventsPerSubmit
+  console.log(
+    `fan-out: the gateway delivered ${gatewayEvents.toFixed(0)} events/s to each client = ${pct(gatewayEvents / ceiling)} of the bare ` +
+      `ceiling (${ceiling.toFixed(0)} events/s to each of ${SSE_CLIENTS} clients, ${median(ceilings.map((c) => c.complete))} got all; ` +
+      `CPU writer ${median(ceilings.map((c) => c.cpu[0])).toFixed(2)}, clients ${median(ceilings.map((c) => c.cpu[1])).toFixed(2)}); ` +
+      `40 % of the submits without clients means ${needed.toFixed(0)} events/s (${eventsPerSubmit.toFixed(2)} per submit) = ` +
+      `${(needed / ceiling).toFixed(1)}x that ceiling`,
   )
   checks.push(
     [`SSE: all ${SSE_CLIENTS} clients received every event, in order, once, in every round`, allGotAll],

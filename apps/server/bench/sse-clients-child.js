@@ -2,7 +2,8 @@
 // can. A frame is `id: <seq>\ndata: …\n\n` and the gateway writes whole frames, so counting the bytes `\nid: ` (the
 // frame's own newline or the line before it) and reading the digits after it counts frames and checks their order
 // without parsing the JSON or the chunked framing. A pattern cut by a TCP read is found again with the previous read's
-// tail. Driven over IPC by http.bench.js: connect, reset, report, close.
+// tail. Driven over IPC by http.bench.js: connect (to the gateway, or to another port: the bare fan-out ceiling),
+// reset, report, close.
 import net from 'node:net'
 
 const port = Number(process.argv[2])
@@ -10,7 +11,7 @@ const NEEDLE = Buffer.from('\nid: ')
 const TAIL = 24 // longer than `\nid: ` plus a seq's digits
 
 class Client {
-  constructor() {
+  constructor(target = port) {
     this.frames = 0
     this.first = 0
     this.last = 0
@@ -18,7 +19,7 @@ class Client {
     this.closed = false
     this.tail = null
     this.ready = false
-    this.socket = net.connect(port, '127.0.0.1')
+    this.socket = net.connect(target, '127.0.0.1')
     this.socket.setNoDelay(true)
     this.socket.on('connect', () =>
       this.socket.write('GET /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n'),
@@ -76,7 +77,7 @@ process.on('message', async (m) => {
   if (m.cmd === 'connect') {
     clients = []
     for (let i = 0; i < m.n; i++) {
-      clients.push(new Client())
+      clients.push(new Client(m.port ?? port))
       // Spread the handshakes a little so the listen backlog never overflows.
       if (i % 100 === 99) await new Promise((r) => setTimeout(r, 5))
     }
