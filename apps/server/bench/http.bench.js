@@ -137,11 +137,25 @@ async function drain(gw, sse, from) {
   }
 }
 
+/** Wait until the gateway's head has not moved for 300 ms. */
+async function settle(gw) {
+  let last = -1
+  for (;;) {
+    const seq = (await ask(gw, { cmd: 'head' })).seq
+    if (seq === last) return
+    last = seq
+    await sleep(300)
+  }
+}
+
 /** One SSE fan-out round: submits + probe without SSE clients, then with them; every client must get every event. */
 async function sseRound(gw, sse) {
   const base = await Promise.all([run(gw.port, '/v1/actions', DURATION), probe(gw.port, DURATION)])
   checkLoad('POST /v1/actions (no SSE)', base[0])
   checkLoad('decide probe (no SSE)', base[1])
+  // Submits still in flight when the load generator stopped commit a moment later: wait for the head to settle, or
+  // clients that connect meanwhile rightly get those events and would not match the count below.
+  await settle(gw.child)
   const conn = await ask(sse.child, { cmd: 'connect', n: SSE_CLIENTS }, 'connected')
   if (conn.ready !== SSE_CLIENTS)
     throw new Error(`only ${conn.ready} of ${SSE_CLIENTS} SSE clients connected`)

@@ -1,21 +1,22 @@
 // Fan-out of ledger events to SSE clients (GET /v1/events), built so that thousands of clients cost the request path
-// little (packages/server/README.md § SSE and § Benchmark):
+// little (packages/server/README.md § Live events (SSE) and § Benchmark):
 // - The change feed's callback only queues the event. The hub works later, after the answers of the commit that
 //   produced it (fast-lane.ts queues those on setImmediate too), in slices of at most `sliceMs` between which the
 //   event loop serves requests and sends their answers.
 // - Each event is rendered once, as bytes (sse-frames.ts), into a log shared by every client (sse-log.ts). A pass
-//   over the clients writes each one everything new in one write; clients with the same filter at the same place
-//   get the same buffer.
+//   over the clients (sse-pass.ts) writes each one everything new in one write; clients with the same filter at the
+//   same place get the same buffer.
 // - A client whose socket has not taken its last write is skipped and keeps its place; once it is more than
-//   `maxQueue` events behind it is dropped and counted.
+//   `maxQueue` events (or `maxBytes` of frames) behind it is dropped and counted.
 // - While the passes fall behind the events, or a crowd of clients is behind, new submits wait (sse-flow.ts).
 // - A resuming client (Last-Event-ID) first reads its gap from the ledger page by page (sse-replay.ts).
 import type { ChainEvent, Ledger } from '@faramesh/ledger'
 import type { Logger } from './logger.js'
 import type { Metrics } from './metrics.js'
-import { filterKey, renderEvents, type SseFilter } from './sse-frames.js'
+import { renderEvents, type SseFilter } from './sse-frames.js'
 import { SseFlow } from './sse-flow.js'
 import { FrameLog } from './sse-log.js'
+import { Pass, SseClient, type PassContext } from './sse-pass.js'
 import { replayGap } from './sse-replay.js'
 import type { SseSink } from './sse-sinks.js'
 
@@ -40,43 +41,8 @@ export interface SseHubOptions {
   maxAdmissionWaitMs?: number
 }
 
-const HEARTBEAT = Buffer.from(': heartbeat\n\n')
-// Most a client behind the others is written in one pass: its frames go out as they are in the log (no copy), so
-// what the socket has not taken yet stays small however far behind the client is.
-const CATCH_UP_BYTES = 256 * 1024
 // Events rendered between two looks at the clock: a burst of hundreds at once would hold the loop past a slice.
 const RENDER_BATCH = 32
-
-export class SseClient {
-  /** Every event ≤ sentSeq has been written to this client, or did not pass its filter. */
-  sentSeq = 0
-  closed = false
-  /** When the socket last took a write (or the client connected). */
-  lastTaken = Date.now()
-  /** Runs when the client goes away (a replay waiting for its socket stops waiting). */
-  onClose: (() => void) | null = null
-  readonly key: string
-  constructor(
-    readonly filter: SseFilter,
-    readonly sink: SseSink,
-    /** Called when a write has been taken by the socket. */
-    readonly taken: () => void,
-  ) {
-    this.key = filterKey(filter)
-  }
-}
-
-interface Pass {
-  clients: SseClient[]
-  i: number
-  /** Where clients that took the previous pass stand: they share one buffer per filter. */
-  from: number
-  /** Last seq this pass delivers (the log's end when it started). */
-  head: number
-  chunks: Map<string, Buffer | null>
-  beat: boolean
-  blocked: number
-}
 
 export function createSseHub(opts: SseHubOptions) {
   const { ledger, metrics, logger } = opts
@@ -167,44 +133,9 @@ export function createSseHub(opts: SseHubOptions) {
       toRender = toRender.slice(batch.length)
       if (toRender.length > 0 && performance.now() - start > sliceMs) return null
     }
-    const p: Pass = {
-      clients: [...live],
-      i: 0,
-      from: renderFrom,
-      head: log.rendered,
-      chunks: new Map(),
-      beat: beatDue,
-      blocked: 0,
-    }
+    const p = new Pass(ctx, [...live], renderFrom, log.rendered, beatDue)
     beatDue = again = false
     return p
-  }
-
-  function visit(c: SseClient, p: Pass): void {
-    if (c.closed) return
-    if (c.sink.unsent() > 0) {
-      // Its socket has not taken the last write: nothing more now, it keeps its place (its frames stay logged).
-      p.blocked++
-      if (flow.tooFar(known - c.sentSeq, log.bytesAfter(c.sentSeq), c.lastTaken)) drop(c)
-      return
-    }
-    if (c.sentSeq === p.from && p.from < p.head) {
-      // The common case: every client that took the previous pass gets the same bytes (one buffer per filter).
-      let chunk = p.chunks.get(c.key)
-      if (chunk === undefined) {
-        const { frames } = log.take(p.from, c.filter, c.key === '', Infinity)
-        p.chunks.set(c.key, (chunk = frames.length ? Buffer.concat(frames) : null))
-      }
-      c.sentSeq = p.head
-      if (chunk) return c.sink.write(chunk, c.taken)
-    } else if (c.sentSeq < p.head) {
-      // Behind the others (it was blocked, or joined behind the log's end): the logged frames themselves, a bounded
-      // amount per pass; the rest follows once the socket took these.
-      const { frames, upTo } = log.take(c.sentSeq, c.filter, c.key === '', CATCH_UP_BYTES)
-      c.sentSeq = Math.min(upTo, p.head)
-      if (frames.length) return c.sink.writev(frames, c.taken)
-    }
-    if (p.beat) c.sink.write(HEARTBEAT, c.taken)
   }
 
   function finish(p: Pass): void {
@@ -231,11 +162,7 @@ export function createSseHub(opts: SseHubOptions) {
       pass ??= await startPass(start)
       const p = pass
       if (!p) return
-      while (p.i < p.clients.length) {
-        visit(p.clients[p.i++]!, p)
-        if (performance.now() - start > sliceMs) break
-      }
-      if (p.i < p.clients.length) return
+      if (!p.run(start + sliceMs)) return
       pass = null
       finish(p)
     } catch (err) {
@@ -306,6 +233,7 @@ export function createSseHub(opts: SseHubOptions) {
   }
 
   const host = { ledger, logger, ready: subscribed, floor: () => log.floor, join, remove }
+  const ctx: PassContext = { log, flow, known: () => known, drop }
 
   return {
     /** Connected clients, replaying or live. */

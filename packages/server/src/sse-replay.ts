@@ -7,7 +7,7 @@
 import type { Ledger } from '@faramesh/ledger'
 import type { Logger } from './logger.js'
 import { matches, renderEvents } from './sse-frames.js'
-import type { SseClient } from './sse-hub.js'
+import type { SseClient } from './sse-pass.js'
 
 /** Events per ledger read; about 1 KiB of frame each. */
 export const REPLAY_PAGE = 256
