@@ -1,5 +1,5 @@
 // Fan-out of ledger events to SSE clients (GET /v1/events), built so that thousands of clients cost the request path
-// little (packages/server/README.md § Live events (SSE) and § Benchmark):
+// little (packages/server/README.md § Live events (SSE), docs/benchmarks.md § SSE fan-out):
 // - The change feed's callback only queues the event. The hub works later, after the answers of the commit that
 //   produced it (fast-lane.ts queues those on setImmediate too), in slices of at most `sliceMs` between which the
 //   event loop serves requests and sends their answers.
