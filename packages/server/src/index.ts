@@ -1,7 +1,7 @@
 // @faramesh/server: the gateway as a Hono app, and the decision function the CLI replays decisions with.
 export { createApp, type AppDeps, type GatewayApp } from './app.js'
 export { defaultAppConfig, type AppConfig, type GatewayEnv } from './app-env.js'
-export { decide, normalizeRequest, type DecideDeps, type NormalizedRequest } from './decide.js'
+export { decide, normalizeRequest, type DecideDeps, type NormalizedRequest } from '@faramesh/decision'
 export { staticPolicySource, type PolicySource, type PolicySnapshot, type ReloadResult } from './policy-source.js'
 export { ApiError, isApiError, STATUS_BY_CODE, type ApiErrorCode, type FieldIssue } from './errors.js'
 export {
@@ -30,4 +30,4 @@ export type { Executor, ExecOutcome, ExecContext } from './executors/types.js'
 export { renderApiAction, toApiAction, toStreamFrame } from './action-view.js'
 export { parseStrictJson } from './strict-json.js'
 export { buildOpenApi } from './openapi.js'
-export { SERVER_VERSION, RUNTIME_VERSION } from './version.js'
+export { SERVER_VERSION, RUNTIME_VERSION } from '@faramesh/decision'
