@@ -1,4 +1,4 @@
-// @faramesh/server: the gateway as a Hono app, and the decision function the CLI replays decisions with.
+// @faramesh/server: the gateway as a Hono app; decide() and the version constants are re-exported from @faramesh/decision.
 export { createApp, type AppDeps, type GatewayApp } from './app.js'
 export { defaultAppConfig, type AppConfig, type GatewayEnv } from './app-env.js'
 export { decide, normalizeRequest, type DecideDeps, type NormalizedRequest } from '@faramesh/decision'
@@ -19,7 +19,8 @@ export {
   type Principal,
   type TokenSource,
 } from './auth.js'
-export { agentIdOfToken, hashToken, parseTokensFile, rfc3339Millis, serializeTokensFile, RESERVED_NAMES, ROLES, type TokenEntry, type TokensFile } from './tokens-file.js'
+export { agentIdOfToken, hashToken, parseTokensFile, rfc3339Millis, serializeTokensFile, RESERVED_NAMES, type TokenEntry, type TokensFile } from './tokens-file.js'
+export { ROLES } from './roles.js'
 export { createMetrics, type Metrics } from './metrics.js'
 export { createLogger, silentLogger, type Logger, type LogLevel } from './logger.js'
 export { createShellExecutor, type ShellExecutorOptions } from './executors/shell.js'
