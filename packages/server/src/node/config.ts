@@ -1,11 +1,11 @@
 // loadConfig(env, cwd): every variable of the seed's table plus ours, with the legacy names and their
 // precedence (FARAMESH_* over FARA_*; real environment over .env). The CLI's `faramesh serve` calls this too.
-import { existsSync, readFileSync } from 'node:fs'
-import { dirname, isAbsolute, join, resolve } from 'node:path'
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parse as parseDotenv } from 'dotenv'
 import { ApiError } from '../errors.js'
 import type { LogLevel } from '../logger.js'
+import { findWorkspaceRoot, policyFileOf, profilePathOf, readConfigEnv, tokensFileOf, type EnvLookup } from './config-env.js'
 import { executorSettings, type ExecutorSettings } from './executor-config.js'
 
 export interface GatewayConfig extends ExecutorSettings {
@@ -111,44 +111,25 @@ export function parseCheckpointEvery(v: string | undefined, name = 'FARAMESH_CHE
   return { ...CHECKPOINT_EVERY_DEFAULT, ...out }
 }
 
-/** The pnpm workspace root above `dir`, if any. */
-export function findWorkspaceRoot(dir: string): string | null {
-  for (let d = resolve(dir); ; d = dirname(d)) {
-    if (existsSync(join(d, 'pnpm-workspace.yaml'))) return d
-    if (dirname(d) === d) return null
-  }
-}
-
 const moduleRoot = (): string | null => findWorkspaceRoot(dirname(fileURLToPath(import.meta.url)))
 
-function readDotenv(dir: string): Record<string, string> {
-  const file = join(dir, '.env')
-  return existsSync(file) ? parseDotenv(readFileSync(file)) : {}
-}
+// Where the gateway listens, and its single token: the CLI connects with the same values (FARAMESH_* over FARA_*).
+export const hostOf = (e: EnvLookup): string => e('FARAMESH_HOST') ?? e('FARA_API_HOST') ?? '127.0.0.1'
+export const portOf = (e: EnvLookup): number =>
+  e('FARAMESH_PORT') !== undefined ? int(e('FARAMESH_PORT'), 'FARAMESH_PORT', 8000, 0, 65535) : int(e('FARA_API_PORT'), 'FARA_API_PORT', 8000, 0, 65535)
+export const tokenOf = (e: EnvLookup): string | null => e('FARAMESH_TOKEN') ?? e('FARA_AUTH_TOKEN') ?? null
 
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd: string = process.cwd()): GatewayConfig {
-  const root = findWorkspaceRoot(cwd)
-  const fromFile = { ...(root && root !== cwd ? readDotenv(root) : {}), ...readDotenv(cwd) }
-  const e = (name: string): string | undefined => {
-    const v = env[name] ?? fromFile[name]
-    return v === undefined || v === '' ? undefined : v
-  }
-
-  const policyFile = e('FARA_POLICY_FILE') ?? e('FARAMESH_POLICY_FILE') ?? 'policies/default.yaml'
-  // Relative paths follow the directory pnpm was started from, falling back to the repo root, so `pnpm start`
-  // works from the root and from apps/server alike.
-  const baseDir = isAbsolute(policyFile) || existsSync(resolve(cwd, policyFile)) || !root ? cwd : root
-  const at = (p: string): string => resolve(baseDir, p)
+  const source = readConfigEnv(env, cwd)
+  const { get: e, root, baseDir, at } = source
+  const policyFile = policyFileOf(e)
 
   const backend = (e('FARA_DB_BACKEND') ?? 'sqlite').toLowerCase()
   if (backend !== 'sqlite' && backend !== 'postgres') throw bad('FARA_DB_BACKEND', 'expected sqlite or postgres')
   const postgresDsn = e('FARA_POSTGRES_DSN') ?? e('DATABASE_URL') ?? null
   if (backend === 'postgres' && !postgresDsn) throw bad('FARA_POSTGRES_DSN', 'required when FARA_DB_BACKEND=postgres')
 
-  // FARAMESH_PROFILE_FILE is the original's name; FARA_PROFILE_FILE (ours before) stays as an alias.
-  const profileVar = e('FARAMESH_PROFILE_FILE') ?? e('FARA_PROFILE_FILE')
-  const defaultProfile = at('profiles/default.yaml')
-  const profilePath = profileVar ? at(profileVar) : existsSync(defaultProfile) ? defaultProfile : null
+  const profilePath = profilePathOf(source)
 
   const executors = (e('FARAMESH_EXECUTORS') ?? 'shell')
     .split(',')
@@ -165,11 +146,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(level)) throw bad('FARAMESH_LOG_LEVEL', 'expected debug, info, warn, error or silent')
 
   const c: Omit<GatewayConfig, keyof ExecutorSettings> = {
-    host: e('FARAMESH_HOST') ?? e('FARA_API_HOST') ?? '127.0.0.1',
-    port: e('FARAMESH_PORT') !== undefined ? int(e('FARAMESH_PORT'), 'FARAMESH_PORT', 8000, 0, 65535) : int(e('FARA_API_PORT'), 'FARA_API_PORT', 8000, 0, 65535),
-    token: e('FARAMESH_TOKEN') ?? e('FARA_AUTH_TOKEN') ?? null,
+    host: hostOf(e),
+    port: portOf(e),
+    token: tokenOf(e),
     // `faramesh token create` writes data/tokens.json by default: the gateway follows it, present or not yet.
-    tokensFile: at(e('FARAMESH_TOKENS_FILE') ?? 'data/tokens.json'),
+    tokensFile: tokensFileOf(source),
     tokensFileRequired: e('FARAMESH_TOKENS_FILE') !== undefined,
     allowUnauthenticated: flag(e('FARAMESH_ALLOW_UNAUTHENTICATED'), 'FARAMESH_ALLOW_UNAUTHENTICATED', false),
     enableCors: flag(e('FARAMESH_ENABLE_CORS'), 'FARAMESH_ENABLE_CORS', true),
