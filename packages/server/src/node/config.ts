@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { durationMs } from '@faramesh/policy-core/duration'
 import { ApiError } from '../errors.js'
 import type { LogLevel } from '../logger.js'
 import { findWorkspaceRoot, policyFileOf, profilePathOf, readConfigEnv, tokensFileOf, type EnvLookup } from './config-env.js'
@@ -76,13 +77,10 @@ function int(v: string | undefined, name: string, dflt: number, min: number, max
 /** "90", "90s", "30m", "24h", "7d" → milliseconds. */
 export function parseDuration(v: string | undefined, name: string, dfltMs: number): number {
   if (v === undefined || v.trim() === '') return dfltMs
-  const m = /^(\d+)\s*(s|m|h|d)?$/i.exec(v.trim())
-  if (!m || Number(m[1]) === 0) throw bad(name, `expected a duration such as 3600, 30m, 24h, got ${JSON.stringify(v)}`)
-  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's').toLowerCase() as 's']
-  return Number(m[1]) * unit * 1000
+  const ms = durationMs(v.toLowerCase(), ['s', 'm', 'h', 'd'], 's')
+  if (ms === null || ms === 0) throw bad(name, `expected a duration such as 3600, 30m, 24h, got ${JSON.stringify(v)}`)
+  return ms
 }
-
-const MS_PER = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const
 
 /**
  * FARAMESH_CHECKPOINT_EVERY: a count of events and/or a duration, comma-separated (`1000,60s`, `500`, `30s`,
@@ -97,13 +95,12 @@ export function parseCheckpointEvery(v: string | undefined, name = 'FARAMESH_CHE
   for (const raw of v.split(',')) {
     const part = raw.trim().toLowerCase()
     const count = /^\d+$/.exec(part)
-    const time = /^(\d+)\s*(ms|s|m|h)$/.exec(part)
+    const ms = durationMs(part, ['ms', 's', 'm', 'h'])
     if (count && out.events === undefined) {
       const n = Number(part)
       if (n < 1 || n > 1_000_000) throw bad(name, `the count of events must be between 1 and 1000000, got ${part}`)
       out.events = n
-    } else if (time && out.intervalMs === undefined) {
-      const ms = Number(time[1]) * MS_PER[time[2] as keyof typeof MS_PER]
+    } else if (ms !== null && out.intervalMs === undefined) {
       if (ms < 1000 || ms > 86_400_000) throw bad(name, `the interval must be between 1s and 24h, got ${part}`)
       out.intervalMs = ms
     } else throw bad(name, expected)
