@@ -1,7 +1,10 @@
-// Where the CLI finds the gateway and local files: flags, then real environment variables, then `.env` in the
-// working directory, then the same defaults as the server (CONTRACT.md § Configuration).
-import { existsSync, readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+// Where the CLI finds the gateway and local files: flags, then the gateway's own resolver (@faramesh/server/config:
+// real environment variables over `.env` in the working directory and at the workspace root, relative paths
+// against the same directory, the same names and defaults; CONTRACT.md § Configuration), so the CLI and the
+// gateway started in the same place always agree.
+import { hostOf, lookup, portOf, profilePathOf, readConfigEnv, tokenOf, tokensFileOf } from '@faramesh/server/config'
+
+export { parseDotEnv } from '@faramesh/server/config'
 
 export interface TargetFlags {
   host?: string | undefined
@@ -14,42 +17,9 @@ export interface ApiTarget {
   token: string | undefined
 }
 
-/** Parses `KEY=value` lines; quotes are removed, `#` starts a comment, `export ` is allowed. */
-export function parseDotEnv(text: string): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim()
-    if (line === '' || line.startsWith('#')) continue
-    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line)
-    if (!m) continue
-    let value = (m[2] ?? '').trim()
-    if ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'"))) {
-      value = value.slice(1, -1)
-    } else {
-      value = value.replace(/\s+#.*$/, '')
-    }
-    out[m[1] as string] = value
-  }
-  return out
-}
-
-/** The process environment over `.env` (real variables win, as in the server). */
+/** The process environment over `.env` in the working directory and at the workspace root, read as the gateway does. */
 export function effectiveEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Record<string, string | undefined> {
-  let fromFile: Record<string, string> = {}
-  try {
-    fromFile = parseDotEnv(readFileSync(join(cwd, '.env'), 'utf8'))
-  } catch {
-    // No .env is the normal case.
-  }
-  return { ...fromFile, ...env }
-}
-
-function pick(env: Record<string, string | undefined>, ...names: string[]): string | undefined {
-  for (const name of names) {
-    const v = env[name]
-    if (v !== undefined && v !== '') return v
-  }
-  return undefined
+  return readConfigEnv(env, cwd).vars
 }
 
 /** A bind-all address is not something to connect to: use loopback instead. */
@@ -60,29 +30,26 @@ function connectHost(host: string): string {
   return host
 }
 
+/** Flags, else the variables the gateway listens by (an invalid FARAMESH_PORT is a VALIDATION error, as in serve). */
 export function resolveTarget(flags: TargetFlags, env: Record<string, string | undefined>): ApiTarget {
-  const token = flags.token ?? pick(env, 'FARAMESH_TOKEN', 'FARA_AUTH_TOKEN')
-  const baseFromEnv = pick(env, 'FARAMESH_BASE_URL', 'FARA_API_BASE')
+  const get = lookup(env)
+  const token = flags.token ?? tokenOf(get) ?? undefined
+  const baseFromEnv = get('FARAMESH_BASE_URL') ?? get('FARA_API_BASE')
   if (flags.host === undefined && flags.port === undefined && baseFromEnv) {
     return { baseUrl: baseFromEnv.replace(/\/+$/, ''), token }
   }
-  const host = flags.host ?? pick(env, 'FARAMESH_HOST', 'FARA_API_HOST') ?? '127.0.0.1'
-  const port = flags.port ?? Number(pick(env, 'FARAMESH_PORT', 'FARA_API_PORT') ?? 8000)
+  const host = flags.host ?? hostOf(get)
+  const port = flags.port ?? portOf(get)
   if (/^https?:\/\//.test(host)) return { baseUrl: host.replace(/\/+$/, ''), token }
   return { baseUrl: `http://${connectHost(host)}:${port}`, token }
 }
 
-/**
- * The profile the gateway would load: FARAMESH_PROFILE_FILE (the original's name; alias FARA_PROFILE_FILE), else
- * profiles/default.yaml when it exists, else none.
- */
+/** The profile the gateway would load here (FARAMESH_PROFILE_FILE, FARA_PROFILE_FILE, profiles/default.yaml), or null. */
 export function profilePath(env: Record<string, string | undefined>, cwd = process.cwd()): string | null {
-  const configured = pick(env, 'FARAMESH_PROFILE_FILE', 'FARA_PROFILE_FILE')
-  if (configured) return resolve(cwd, configured)
-  const fallback = resolve(cwd, 'profiles/default.yaml')
-  return existsSync(fallback) ? fallback : null
+  return profilePathOf(readConfigEnv(env, cwd))
 }
 
+/** The tokens file the gateway would follow here (FARAMESH_TOKENS_FILE, else data/tokens.json). */
 export function tokensPath(env: Record<string, string | undefined>, cwd = process.cwd()): string {
-  return resolve(cwd, pick(env, 'FARAMESH_TOKENS_FILE') ?? 'data/tokens.json')
+  return tokensFileOf(readConfigEnv(env, cwd))
 }

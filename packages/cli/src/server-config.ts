@@ -1,12 +1,12 @@
 // The gateway's configuration exactly as `faramesh serve` (and `pnpm start`) would load it: the server's own
 // loadConfig (FARAMESH_*/FARA_* aliases, .env in the folder and at the workspace root, the repo-root fallback for
 // relative paths) with the global flags on top. Doctor reads it instead of guessing paths of its own.
-import type { GatewayConfig } from '@faramesh/server/node'
+import type { GatewayConfig } from '@faramesh/server/config'
 import type { TargetFlags } from './config.js'
 
 /** The configuration `serve` would start with here; an invalid variable is a VALIDATION error (exit 7). */
 export async function gatewayConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Promise<GatewayConfig> {
-  const { loadConfig } = await import('@faramesh/server/node')
+  const { loadConfig } = await import('@faramesh/server/config')
   return loadConfig(env, cwd)
 }
 
@@ -32,7 +32,7 @@ export interface ServerConfigReport {
  * applied to the result.
  */
 export async function loadServerConfig(env: Record<string, string | undefined>, cwd: string): Promise<ServerConfigReport> {
-  const { loadConfig, assertSafeBinding } = await import('@faramesh/server/node')
+  const { loadConfig, assertSafeBinding } = await import('@faramesh/server/config')
   const current = { ...env }
   const problems: string[] = []
   for (;;) {

@@ -3,14 +3,14 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
-import type { TokenEntry, TokensFile } from '@faramesh/server'
+import type { TokenEntry, TokensFile } from '@faramesh/server/tokens'
 import { CliError } from './errors.js'
 
 export type TokenStatus = 'active' | 'revoked' | 'expired'
 
 export async function readTokens(path: string): Promise<TokensFile> {
   if (!existsSync(path)) return { version: 1, tokens: [] }
-  const { parseTokensFile } = await import('@faramesh/server')
+  const { parseTokensFile } = await import('@faramesh/server/tokens')
   try {
     return parseTokensFile(readFileSync(path, 'utf8'), path)
   } catch (err) {
@@ -19,7 +19,7 @@ export async function readTokens(path: string): Promise<TokensFile> {
 }
 
 export async function writeTokens(path: string, file: TokensFile): Promise<void> {
-  const { serializeTokensFile } = await import('@faramesh/server')
+  const { serializeTokensFile } = await import('@faramesh/server/tokens')
   mkdirSync(dirname(path), { recursive: true })
   // Write then rename, so the gateway (which re-reads the file when it changes) never sees half a file.
   const tmp = `${path}.${process.pid}.tmp`

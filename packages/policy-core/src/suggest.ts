@@ -1,4 +1,5 @@
-// "Did you mean" for unknown keys: the closest known key by edit distance, if it is close enough to be a typo.
+// "Did you mean" for unknown keys (and the CLI's unknown commands, through @faramesh/policy-core/suggest): the closest
+// candidate by edit distance, if it is close enough to be a typo.
 
 export function suggest(input: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined

@@ -2,45 +2,11 @@
 // the legacy single token (every right) and scoped tokens from the tokens file (one role each).
 import { readFileSync } from 'node:fs'
 import { timingSafeEqual } from 'node:crypto'
-import type { Role } from '@faramesh/policy-core'
-import { forbidden, unauthorized } from './errors.js'
+import { unauthorized } from './errors.js'
+import { can, type Principal } from './roles.js'
 import { agentIdOfToken, hashToken, parseTokensFile, rfc3339Millis, type TokenEntry, type TokensFile } from './tokens-file.js'
 
-export interface Principal {
-  name: string
-  role: Role
-  kind: 'anonymous' | 'legacy' | 'scoped'
-  /**
-   * The one agent an `agent` token acts for (its submits and decides carry this agent_id); null for callers that may
-   * act for any agent (admin, the single FARAMESH_TOKEN, open loopback mode) or for none (approver, auditor).
-   */
-  agentId: string | null
-}
-
-export type Permission =
-  | 'submit'
-  | 'decide'
-  | 'read'
-  | 'read_all'
-  | 'approve'
-  | 'execute'
-  | 'stream'
-  | 'audit'
-  | 'metrics'
-  | 'admin'
-
-const GRANTS: Record<Role, ReadonlySet<Permission>> = {
-  agent: new Set(['submit', 'decide', 'read', 'execute']),
-  approver: new Set(['read', 'read_all', 'approve', 'stream']),
-  auditor: new Set(['read', 'read_all', 'stream', 'audit', 'metrics']),
-  admin: new Set(['submit', 'decide', 'read', 'read_all', 'approve', 'execute', 'stream', 'audit', 'metrics', 'admin']),
-}
-
-export const can = (p: Principal, perm: Permission): boolean => GRANTS[p.role].has(perm)
-
-export function requirePermission(p: Principal, perm: Permission): void {
-  if (!can(p, perm)) throw forbidden(`Role ${p.role} may not ${perm.replace('_', ' ')}`)
-}
+export { can, requirePermission, type Permission, type Principal } from './roles.js'
 
 /** True when the principal may see (and so use) approval tokens. */
 export const seesApprovalTokens = (p: Principal): boolean => can(p, 'approve')

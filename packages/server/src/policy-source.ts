@@ -1,7 +1,7 @@
 // Where the current policy comes from. The app only ever asks `current()`; the node layer swaps snapshots in on
 // hot reload, so a request sees one consistent policy + profile pair from start to end.
 import type { Policy, Profile } from '@faramesh/policy-core'
-import type { DecideDeps } from './decide.js'
+import type { DecideDeps } from '@faramesh/decision'
 
 export interface PolicySnapshot extends DecideDeps {
   policy: Policy

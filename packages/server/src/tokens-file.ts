@@ -5,6 +5,7 @@ import { Ajv } from 'ajv'
 import addFormatsModule from 'ajv-formats'
 import type { Role } from '@faramesh/policy-core'
 import { ApiError } from './errors.js'
+import { ROLES } from './roles.js'
 
 export interface TokenEntry {
   name: string
@@ -22,8 +23,6 @@ export interface TokensFile {
   version: 1
   tokens: TokenEntry[]
 }
-
-export const ROLES: readonly Role[] = ['agent', 'approver', 'auditor', 'admin']
 
 export const hashToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex')
 

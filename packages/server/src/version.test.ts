@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { SERVER_VERSION } from './version.js'
+import { SERVER_VERSION } from '@faramesh/decision'
 
 describe('version', () => {
   it('matches package.json (runtime_version is part of every provenance_id)', () => {

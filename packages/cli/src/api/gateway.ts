@@ -2,7 +2,7 @@
 // Commands talk to this, never to fetch directly.
 import type { Action, ActionEvent, ActionStatus, ActionRequest, GateDecision, PolicyInfo } from '@faramesh/policy-core'
 import { ExecutionGovernorClient, type FarameshEvent } from '@faramesh/sdk'
-import type { Permission, Principal } from '@faramesh/server'
+import type { Permission, Principal } from '@faramesh/server/tokens'
 import type { ApiTarget } from '../config.js'
 import { CliError } from '../errors.js'
 import { toCliError } from '../exit-codes.js'
@@ -66,7 +66,7 @@ export function createGateway(target: ApiTarget) {
   const whoami = async (): Promise<Principal | null> => {
     try {
       const w = (await httpGet(target, '/v1/auth/whoami', { timeoutMs: 5000 })) as { name?: unknown; role?: unknown }
-      const { ROLES } = await import('@faramesh/server')
+      const { ROLES } = await import('@faramesh/server/tokens')
       if (typeof w.name !== 'string' || !(ROLES as readonly unknown[]).includes(w.role)) return null
       return { name: w.name, role: w.role as Principal['role'], kind: 'scoped', agentId: null }
     } catch {
@@ -82,7 +82,7 @@ export function createGateway(target: ApiTarget) {
   const explainNoMatch = async (err: CliError, need: Permission | undefined): Promise<never> => {
     const who = await whoami()
     if (!who) throw err
-    const { can, requirePermission } = await import('@faramesh/server')
+    const { can, requirePermission } = await import('@faramesh/server/tokens')
     if (need) requirePermission(who, need)
     if (can(who, 'read_all')) throw err
     throw new CliError('NOT_FOUND', `${err.message} among the actions role ${who.role} can read (only the ones it submitted)`, {

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core'
-import type { GatewayConfig } from '@faramesh/server/node'
+import type { GatewayConfig } from '@faramesh/server/config'
 import { BaseCommand } from '../base-command.js'
 import { resolveTarget, type ApiTarget } from '../config.js'
 import { checkAuth, checkNode, checkPolicy, checkPostgres, checkSqlite, checkUi, type CheckResult } from '../doctor-checks.js'

@@ -72,7 +72,7 @@ outcome or request hash differs (with --strict: any difference, including policy
     const { openExistingLedger } = await import('../offline/open-ledger.js')
     const { resolveAction } = await import('../prefix.js')
     const { loadPolicyFile } = await import('@faramesh/policy-core/node')
-    const { decide } = await import('@faramesh/server')
+    const { decide } = await import('@faramesh/decision')
     const ledger = await openExistingLedger(resolve(db))
     try {
       const stored = await resolveAction({ get: (id) => ledger.getAction(id), findByPrefix: (p, n) => ledger.findByIdPrefix(p, n) }, this.args.id)

@@ -63,7 +63,7 @@ export async function keysFromFiles(files: readonly string[]): Promise<TrustedKe
  * it); else the gateway's configured SQLite file. Postgres has no default key file.
  */
 export async function keyFromConfig(env: Record<string, string | undefined>, cwd: string, dbPath: string | null): Promise<KeyChoice> {
-  const { loadConfig } = await import('@faramesh/server/node')
+  const { loadConfig } = await import('@faramesh/server/config')
   const { sqliteSigningKeyPath } = await import('@faramesh/ledger')
   const config = loadConfig(env, cwd)
   let path: string | null

@@ -1,20 +1,12 @@
-// ANSI colour, on only for a terminal and never with NO_COLOR (https://no-color.org) or --no-color.
+// ANSI colour, on only for a terminal and never with NO_COLOR (https://no-color.org) or --no-color. Node writes the
+// codes (util.styleText) and strips them (util.stripVTControlCharacters); when to colour is decided here.
+import { inspect, stripVTControlCharacters, styleText } from 'node:util'
 import type { ActionStatus, RiskLevel } from '@faramesh/policy-core'
 import { escapeChar, printable, UNSAFE_CHARS } from './terminal.js'
 
 export type Style = 'red' | 'green' | 'yellow' | 'blue' | 'magenta' | 'cyan' | 'gray' | 'bold' | 'dim'
 
-const CODES: Record<Style, [number, number]> = {
-  red: [31, 39],
-  green: [32, 39],
-  yellow: [33, 39],
-  blue: [34, 39],
-  magenta: [35, 39],
-  cyan: [36, 39],
-  gray: [90, 39],
-  bold: [1, 22],
-  dim: [2, 22],
-}
+const STYLES: readonly Style[] = ['red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'gray', 'bold', 'dim']
 
 let forcedOff = false
 
@@ -32,8 +24,8 @@ export function colorEnabled(stream: { isTTY?: boolean } = process.stdout): bool
 
 export function paint(style: Style | null, text: string): string {
   if (style === null || !colorEnabled()) return text
-  const [open, close] = CODES[style]
-  return `\u001b[${open}m${text}\u001b[${close}m`
+  // colorEnabled() has decided (NO_COLOR, FORCE_COLOR, --no-color, TERM, a TTY): styleText must not decide again.
+  return styleText(style, text, { validateStream: false })
 }
 
 const STATUS_STYLE: Record<ActionStatus, Style> = {
@@ -67,9 +59,10 @@ export function paintDecision(decision: string | null | undefined): string {
   return paint(style, printable(decision))
 }
 
-// The sequences paint() writes (colour and intensity on and off), matched whole. Line breaks and tabs are the
-// output's own layout; every other unsafe character (terminal.ts), a lone ESC included, is escaped.
-const OWN_SGR = [...new Set(Object.values(CODES).flat())].sort((a, b) => b - a).join('|')
+// The sequences paint() writes (styleText's codes for our styles, colour and intensity on and off), matched whole.
+// Line breaks and tabs are the output's own layout; every other unsafe character (terminal.ts), a lone ESC
+// included, is escaped.
+const OWN_SGR = [...new Set(STYLES.flatMap((style) => inspect.colors[style] ?? []))].sort((a, b) => b - a).join('|')
 const HUMAN = new RegExp(`\\u001b\\[(?:${OWN_SGR})m|[${UNSAFE_CHARS.replace('\\u0000-\\u001f', '\\u0000-\\u0008\\u000b-\\u001f')}]`, 'g')
 
 /**
@@ -81,9 +74,5 @@ export function forTerminal(text: string): string {
   return text.replace(HUMAN, (m) => (m.length > 1 ? m : escapeChar(m)))
 }
 
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-9;]*m/g
-
-export function stripAnsi(text: string): string {
-  return text.replace(ANSI, '')
-}
+/** Text without its escape sequences (for measuring what a terminal shows). */
+export const stripAnsi = (text: string): string => stripVTControlCharacters(text)

@@ -5,7 +5,7 @@
 // never a stuck `executing`.
 import { requestHash } from '@faramesh/policy-core'
 import { LedgerError, type ActionRecord, type Ledger } from '@faramesh/ledger'
-import { normalizeRequest } from '../decide.js'
+import { normalizeRequest } from '@faramesh/decision'
 import type { Logger } from '../logger.js'
 import { localLease, type InstanceLease } from './lease.js'
 import { failOrphanedExecutions } from './orphans.js'

@@ -124,6 +124,15 @@ describe('loadConfig', () => {
     expect(parseDuration('24h', 'X', 0)).toBe(86_400_000)
     expect(parseDuration(undefined, 'X', 5)).toBe(5)
   })
+
+  it('reads duration units in any case and refuses zero, other units, decimals and signs', () => {
+    expect(parseDuration(' 30 M ', 'X', 0)).toBe(1_800_000)
+    expect(parseDuration('7D', 'X', 0)).toBe(604_800_000)
+    for (const bad of ['0', '0s', '2w', '500ms', '1.5h', '-3m', 'soon']) {
+      expect(() => parseDuration(bad, 'FARAMESH_APPROVAL_TTL', 0), bad).toThrow(`FARAMESH_APPROVAL_TTL: expected a duration such as 3600, 30m, 24h, got ${JSON.stringify(bad)}`)
+    }
+    expect(parseCheckpointEvery('250, 2000MS')).toEqual({ events: 250, intervalMs: 2000 })
+  })
 })
 
 describe('assertSafeBinding', () => {

@@ -1,11 +1,12 @@
 // loadConfig(env, cwd): every variable of the seed's table plus ours, with the legacy names and their
 // precedence (FARAMESH_* over FARA_*; real environment over .env). The CLI's `faramesh serve` calls this too.
-import { existsSync, readFileSync } from 'node:fs'
-import { dirname, isAbsolute, join, resolve } from 'node:path'
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parse as parseDotenv } from 'dotenv'
+import { durationMs } from '@faramesh/policy-core/duration'
 import { ApiError } from '../errors.js'
 import type { LogLevel } from '../logger.js'
+import { findWorkspaceRoot, policyFileOf, profilePathOf, readConfigEnv, tokensFileOf, type EnvLookup } from './config-env.js'
 import { executorSettings, type ExecutorSettings } from './executor-config.js'
 
 export interface GatewayConfig extends ExecutorSettings {
@@ -76,13 +77,10 @@ function int(v: string | undefined, name: string, dflt: number, min: number, max
 /** "90", "90s", "30m", "24h", "7d" → milliseconds. */
 export function parseDuration(v: string | undefined, name: string, dfltMs: number): number {
   if (v === undefined || v.trim() === '') return dfltMs
-  const m = /^(\d+)\s*(s|m|h|d)?$/i.exec(v.trim())
-  if (!m || Number(m[1]) === 0) throw bad(name, `expected a duration such as 3600, 30m, 24h, got ${JSON.stringify(v)}`)
-  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's').toLowerCase() as 's']
-  return Number(m[1]) * unit * 1000
+  const ms = durationMs(v.toLowerCase(), ['s', 'm', 'h', 'd'], 's')
+  if (ms === null || ms === 0) throw bad(name, `expected a duration such as 3600, 30m, 24h, got ${JSON.stringify(v)}`)
+  return ms
 }
-
-const MS_PER = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const
 
 /**
  * FARAMESH_CHECKPOINT_EVERY: a count of events and/or a duration, comma-separated (`1000,60s`, `500`, `30s`,
@@ -97,13 +95,12 @@ export function parseCheckpointEvery(v: string | undefined, name = 'FARAMESH_CHE
   for (const raw of v.split(',')) {
     const part = raw.trim().toLowerCase()
     const count = /^\d+$/.exec(part)
-    const time = /^(\d+)\s*(ms|s|m|h)$/.exec(part)
+    const ms = durationMs(part, ['ms', 's', 'm', 'h'])
     if (count && out.events === undefined) {
       const n = Number(part)
       if (n < 1 || n > 1_000_000) throw bad(name, `the count of events must be between 1 and 1000000, got ${part}`)
       out.events = n
-    } else if (time && out.intervalMs === undefined) {
-      const ms = Number(time[1]) * MS_PER[time[2] as keyof typeof MS_PER]
+    } else if (ms !== null && out.intervalMs === undefined) {
       if (ms < 1000 || ms > 86_400_000) throw bad(name, `the interval must be between 1s and 24h, got ${part}`)
       out.intervalMs = ms
     } else throw bad(name, expected)
@@ -111,44 +108,25 @@ export function parseCheckpointEvery(v: string | undefined, name = 'FARAMESH_CHE
   return { ...CHECKPOINT_EVERY_DEFAULT, ...out }
 }
 
-/** The pnpm workspace root above `dir`, if any. */
-export function findWorkspaceRoot(dir: string): string | null {
-  for (let d = resolve(dir); ; d = dirname(d)) {
-    if (existsSync(join(d, 'pnpm-workspace.yaml'))) return d
-    if (dirname(d) === d) return null
-  }
-}
-
 const moduleRoot = (): string | null => findWorkspaceRoot(dirname(fileURLToPath(import.meta.url)))
 
-function readDotenv(dir: string): Record<string, string> {
-  const file = join(dir, '.env')
-  return existsSync(file) ? parseDotenv(readFileSync(file)) : {}
-}
+// Where the gateway listens, and its single token: the CLI connects with the same values (FARAMESH_* over FARA_*).
+export const hostOf = (e: EnvLookup): string => e('FARAMESH_HOST') ?? e('FARA_API_HOST') ?? '127.0.0.1'
+export const portOf = (e: EnvLookup): number =>
+  e('FARAMESH_PORT') !== undefined ? int(e('FARAMESH_PORT'), 'FARAMESH_PORT', 8000, 0, 65535) : int(e('FARA_API_PORT'), 'FARA_API_PORT', 8000, 0, 65535)
+export const tokenOf = (e: EnvLookup): string | null => e('FARAMESH_TOKEN') ?? e('FARA_AUTH_TOKEN') ?? null
 
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd: string = process.cwd()): GatewayConfig {
-  const root = findWorkspaceRoot(cwd)
-  const fromFile = { ...(root && root !== cwd ? readDotenv(root) : {}), ...readDotenv(cwd) }
-  const e = (name: string): string | undefined => {
-    const v = env[name] ?? fromFile[name]
-    return v === undefined || v === '' ? undefined : v
-  }
-
-  const policyFile = e('FARA_POLICY_FILE') ?? e('FARAMESH_POLICY_FILE') ?? 'policies/default.yaml'
-  // Relative paths follow the directory pnpm was started from, falling back to the repo root, so `pnpm start`
-  // works from the root and from apps/server alike.
-  const baseDir = isAbsolute(policyFile) || existsSync(resolve(cwd, policyFile)) || !root ? cwd : root
-  const at = (p: string): string => resolve(baseDir, p)
+  const source = readConfigEnv(env, cwd)
+  const { get: e, root, baseDir, at } = source
+  const policyFile = policyFileOf(e)
 
   const backend = (e('FARA_DB_BACKEND') ?? 'sqlite').toLowerCase()
   if (backend !== 'sqlite' && backend !== 'postgres') throw bad('FARA_DB_BACKEND', 'expected sqlite or postgres')
   const postgresDsn = e('FARA_POSTGRES_DSN') ?? e('DATABASE_URL') ?? null
   if (backend === 'postgres' && !postgresDsn) throw bad('FARA_POSTGRES_DSN', 'required when FARA_DB_BACKEND=postgres')
 
-  // FARAMESH_PROFILE_FILE is the original's name; FARA_PROFILE_FILE (ours before) stays as an alias.
-  const profileVar = e('FARAMESH_PROFILE_FILE') ?? e('FARA_PROFILE_FILE')
-  const defaultProfile = at('profiles/default.yaml')
-  const profilePath = profileVar ? at(profileVar) : existsSync(defaultProfile) ? defaultProfile : null
+  const profilePath = profilePathOf(source)
 
   const executors = (e('FARAMESH_EXECUTORS') ?? 'shell')
     .split(',')
@@ -165,11 +143,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(level)) throw bad('FARAMESH_LOG_LEVEL', 'expected debug, info, warn, error or silent')
 
   const c: Omit<GatewayConfig, keyof ExecutorSettings> = {
-    host: e('FARAMESH_HOST') ?? e('FARA_API_HOST') ?? '127.0.0.1',
-    port: e('FARAMESH_PORT') !== undefined ? int(e('FARAMESH_PORT'), 'FARAMESH_PORT', 8000, 0, 65535) : int(e('FARA_API_PORT'), 'FARA_API_PORT', 8000, 0, 65535),
-    token: e('FARAMESH_TOKEN') ?? e('FARA_AUTH_TOKEN') ?? null,
+    host: hostOf(e),
+    port: portOf(e),
+    token: tokenOf(e),
     // `faramesh token create` writes data/tokens.json by default: the gateway follows it, present or not yet.
-    tokensFile: at(e('FARAMESH_TOKENS_FILE') ?? 'data/tokens.json'),
+    tokensFile: tokensFileOf(source),
     tokensFileRequired: e('FARAMESH_TOKENS_FILE') !== undefined,
     allowUnauthenticated: flag(e('FARAMESH_ALLOW_UNAUTHENTICATED'), 'FARAMESH_ALLOW_UNAUTHENTICATED', false),
     enableCors: flag(e('FARAMESH_ENABLE_CORS'), 'FARAMESH_ENABLE_CORS', true),

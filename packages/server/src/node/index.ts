@@ -1,5 +1,6 @@
 // Node-only entry points: configuration from env/.env, starting the gateway, policy files, the dashboard.
-export { loadConfig, assertSafeBinding, isLoopback, findWorkspaceRoot, parseDuration, type GatewayConfig } from './config.js'
+export { loadConfig, assertSafeBinding, isLoopback, parseDuration, type GatewayConfig } from './config.js'
+export { findWorkspaceRoot } from './config-env.js'
 export { startGateway, closeOnSignals, type GatewayHandle, type StartOptions } from './start-gateway.js'
 export { openFilePolicySource, describePolicyError, type FilePolicySource, type FilePolicyOptions } from './policy-files.js'
 export { openTokensSource, type TokensSourceOptions, type WatchedTokenSource } from './tokens-source.js'

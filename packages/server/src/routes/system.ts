@@ -3,10 +3,9 @@ import type { Hono } from 'hono'
 import { requirePermission } from '../auth.js'
 import type { GatewayEnv, RouteDeps } from '../app-env.js'
 import { policyVersion } from '@faramesh/policy-core'
-import { decide } from '../decide.js'
+import { decide, SERVER_VERSION } from '@faramesh/decision'
 import { ApiError } from '../errors.js'
 import { buildOpenApi } from '../openapi.js'
-import { SERVER_VERSION } from '../version.js'
 
 const PING_TIMEOUT_MS = 2000
 

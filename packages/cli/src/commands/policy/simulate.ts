@@ -40,7 +40,7 @@ else FARAMESH_PROFILE_FILE (or FARA_PROFILE_FILE), else profiles/default.yaml wh
 
   async run(): Promise<void> {
     const { loadPolicyFile } = await import('@faramesh/policy-core/node')
-    const { decide } = await import('@faramesh/server')
+    const { decide } = await import('@faramesh/decision')
     const { simulate } = await import('../../policy/simulate.js')
     const since = this.flags.since ? parseSince(this.flags.since) : null
     const { policy } = loadPolicyFile(resolve(this.args.policy))

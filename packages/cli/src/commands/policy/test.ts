@@ -63,7 +63,7 @@ File format:
 
   async run(): Promise<void> {
     const { loadPolicyFile, loadProfileFile } = await import('@faramesh/policy-core/node')
-    const { decide } = await import('@faramesh/server')
+    const { decide } = await import('@faramesh/decision')
     const { assessRisk } = await import('@faramesh/risk')
     const reports: FileReport[] = []
     for (const file of testFiles(resolve(this.args.file))) {

@@ -28,11 +28,11 @@ for one agent: its submits carry that agent_id (--agent, default: the token's na
 
   async run(): Promise<void> {
     const path = this.flags.file ? resolve(this.flags.file) : tokensPath(this.env())
-    const { hashToken } = await import('@faramesh/server')
+    const { hashToken } = await import('@faramesh/server/tokens')
     const file = await readTokens(path)
     const name = this.flags.name.trim()
     if (name === '') throw new CliError('USAGE', '--name must not be empty')
-    const { RESERVED_NAMES } = await import('@faramesh/server')
+    const { RESERVED_NAMES } = await import('@faramesh/server/tokens')
     if (RESERVED_NAMES.includes(name)) throw new CliError('USAGE', `--name ${name} is reserved: the gateway gives it to callers without a scoped token`)
     if (file.tokens.some((t) => t.name === name && statusOf(t) === 'active')) {
       throw new CliError('CONFLICT', `An active token named "${name}" already exists`, { hint: `Revoke it first: ${cliName()} token revoke ${name}` })

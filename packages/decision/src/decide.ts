@@ -1,6 +1,6 @@
 // The one decision function: canonicalise → profile → policy (first match) → risk → outcome and reason code →
-// hashes and provenance. /v1/actions, /v1/gate/decide, the playground and the CLI's replay all call this, so a
-// stored decision can be reproduced byte for byte. No HTTP, no I/O.
+// hashes and provenance. /v1/actions, /v1/gate/decide, the playground and the CLI's policy test, policy simulate and
+// replay-decision all call this, so a stored decision can be reproduced byte for byte. No HTTP, no I/O.
 import {
   evaluate,
   evaluateProfile,
