@@ -3,9 +3,9 @@
 // gateway started (creating it turns auth on). A deleted, unreadable or invalid file keeps the token set in force
 // (a bad edit must neither lock everyone out nor let a revoked token back in), is logged and counted in
 // faramesh_tokens_reloads_total{result="failure"}; an invalid file at startup refuses to start.
-import { statSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { openWatchedFile, type WatchedFile } from '@faramesh/policy-core/node'
-import { indexTokens, type ActiveToken, type TokenSource } from '../auth.js'
+import { indexTokens, staticTokenSource, type ActiveToken, type TokenSource } from '../auth.js'
 import { ApiError } from '../errors.js'
 import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics.js'
@@ -51,6 +51,11 @@ export function openTokensSource(o: TokensSourceOptions): WatchedTokenSource {
   if (o.required && !file.fromFile()) o.logger.warn('tokens file not found: no scoped token is accepted until it exists', { path: o.path })
   file.watch()
   return { current: file.current, close: file.close }
+}
+
+/** The tokens file read once, now (tests, embedding): a TokenSource that never changes. Throws when unreadable or invalid. */
+export function tokenSourceFromFile(path: string): TokenSource {
+  return staticTokenSource(parseTokensFile(readFileSync(path, 'utf8'), path))
 }
 
 /**
