@@ -2,6 +2,7 @@
 export { loadConfig, assertSafeBinding, isLoopback, findWorkspaceRoot, parseDuration, type GatewayConfig } from './config.js'
 export { startGateway, closeOnSignals, type GatewayHandle, type StartOptions } from './start-gateway.js'
 export { openFilePolicySource, describePolicyError, type FilePolicySource, type FilePolicyOptions } from './policy-files.js'
+export { openGatewayFiles, type GatewayFiles } from './gateway-files.js'
 export { openTokensSource, tokenSourceFromFile, type TokensSourceOptions, type WatchedTokenSource } from './tokens-source.js'
 export { serveUi } from './static-ui.js'
 export { seedDemo } from './demo-seed.js'

@@ -4,7 +4,7 @@
 // (a bad edit must neither lock everyone out nor let a revoked token back in), is logged and counted in
 // faramesh_tokens_reloads_total{result="failure"}; an invalid file at startup refuses to start.
 import { readFileSync, statSync } from 'node:fs'
-import { openWatchedFile, type WatchedFile } from '@faramesh/policy-core/node'
+import { openWatchedFile, type FileWatcher, type WatchedFile } from '@faramesh/policy-core/node'
 import { indexTokens, staticTokenSource, type ActiveToken, type TokenSource } from '../auth.js'
 import { ApiError } from '../errors.js'
 import type { Logger } from '../logger.js'
@@ -17,6 +17,8 @@ export interface TokensSourceOptions {
   required: boolean
   logger: Logger
   metrics: Metrics
+  /** Watch with this shared watcher (gateway-files.ts: one for the policy, profile and tokens files). */
+  watcher?: FileWatcher
 }
 
 export interface WatchedTokenSource extends TokenSource {
@@ -43,6 +45,7 @@ export function openTokensSource(o: TokensSourceOptions): WatchedTokenSource {
         o.metrics.tokensReloads.inc({ result: 'failure' })
         o.logger.error('tokens file reload failed, previous tokens kept', { path: o.path, error: err.message })
       },
+      ...(o.watcher ? { watcher: o.watcher } : {}),
     })
   } catch (err) {
     if (err instanceof ApiError) throw err
