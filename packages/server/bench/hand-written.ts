@@ -1,10 +1,11 @@
 // The server's hand-written pieces against the library that would replace them, each measured as the gateway uses it:
-// strict JSON in-process (median per parse), CORS, body limit and static files over HTTP (autocannon, 10
+// strict JSON in-process (median per parse, tinybench), CORS, body limit and static files over HTTP (autocannon, 10
 // connections, alternating rounds so a busy machine's drift hits both alike). Figures are quoted in the comments of
 // strict-json.ts, cors.ts, body.ts and node/static-ui.ts.
 // Run: pnpm --filter @faramesh/server build && pnpm --filter @faramesh/server exec node bench/hand-written.ts
 //      (BENCH_SECONDS per round, default 5; BENCH_ROUNDS, default 2)
 import autocannon from 'autocannon'
+import { Bench } from 'tinybench'
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
@@ -27,28 +28,19 @@ const SUBMIT = JSON.stringify({
   context: { session: 's-1', trace: ['a', 'b'] },
 })
 
-function median(run: () => unknown, perRound = 2_000, rounds = 301): number {
-  let sink: unknown
-  const samples: number[] = []
-  for (let r = 0; r < rounds + 30; r++) {
-    const t0 = process.hrtime.bigint()
-    for (let i = 0; i < perRound; i++) sink = run()
-    if (r >= 30) samples.push(Number(process.hrtime.bigint() - t0) / perRound)
-  }
-  if (sink === null) console.log(sink)
-  return samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)]!
-}
-
 // 1. Strict JSON. No library refuses duplicate keys (JSON.parse keeps the last; a reviver only sees the result), so
 //    the alternatives are the floor (JSON.parse) and JSON.parse with a reviver refusing prototype keys.
 const reviver = (k: string, v: unknown) => {
   if (k === '__proto__' || k === 'constructor' || k === 'prototype') throw new Error(`Key '${k}' is not allowed`)
   return v
 }
-const strict = median(() => parseStrictJson(SUBMIT))
-const plain = median(() => JSON.parse(SUBMIT))
-const revived = median(() => JSON.parse(SUBMIT, reviver))
-console.log(`strict JSON (${SUBMIT.length} B submit)  parseStrictJson ${(strict / 1000).toFixed(2)} µs   JSON.parse ${(plain / 1000).toFixed(2)} µs   JSON.parse+reviver ${(revived / 1000).toFixed(2)} µs`)
+const bench = new Bench({ time: 2000, warmupTime: 300 })
+bench.add('parseStrictJson', () => parseStrictJson(SUBMIT))
+bench.add('JSON.parse', () => JSON.parse(SUBMIT))
+bench.add('JSON.parse+reviver', () => JSON.parse(SUBMIT, reviver))
+await bench.run()
+const p50 = bench.tasks.map((t) => `${t.name} ${t.result.state === 'completed' ? (t.result.latency.p50 * 1000).toFixed(2) : t.result.state} µs`)
+console.log(`strict JSON (${SUBMIT.length} B submit, median)  ${p50.join('   ')}`)
 
 // 2-4. Over HTTP.
 const json = (app: Hono) => app.all('/v1/x', (c) => c.json({ ok: true }))
