@@ -45,21 +45,23 @@ function counted(file: string, extra: Partial<WatchedFileOptions<number>> = {}):
   return { f, parses, errors }
 }
 
-/** The paths node:fs readFileSync is called with while it is on (every module's import of it sees the wrapper). */
-function countReads(): { reads: string[]; stop(): void } {
-  const reads: string[] = []
-  const original = fs.readFileSync
-  fs.readFileSync = function (this: unknown, ...args: Parameters<typeof original>) {
-    reads.push(String(args[0]))
+/** Records the first argument of every call of a node:fs function (every module's import of it sees the wrapper). */
+function recordCalls(name: 'readFileSync' | 'watch'): string[] {
+  const calls: string[] = []
+  const fns = fs as unknown as Record<string, (...args: unknown[]) => unknown>
+  const original = fns[name]!
+  fns[name] = function (this: unknown, ...args: unknown[]) {
+    calls.push(String(args[0]))
     return original.apply(this, args)
-  } as typeof original
-  syncBuiltinESMExports()
-  const stop = (): void => {
-    fs.readFileSync = original
-    syncBuiltinESMExports()
   }
-  open.push({ close: stop })
-  return { reads, stop }
+  syncBuiltinESMExports()
+  open.push({
+    close: () => {
+      fns[name] = original
+      syncBuiltinESMExports()
+    },
+  })
+  return calls
 }
 
 describe('each change is parsed once', () => {
@@ -118,7 +120,7 @@ describe('an edit reads only the file edited', () => {
     const watcher = createFileWatcher({ pollMs: 60_000 })
     open.push(watcher)
     const files = ['a', 'b', 'c'].map((n) => counted(join(dir, `${n}.txt`), { watcher }))
-    const { reads } = countReads()
+    const reads = recordCalls('readFileSync')
     writeFileSync(join(dir, 'a.txt'), '2')
     await until(() => files[0]!.f.current() === 2)
     await sleep(150)
@@ -130,26 +132,15 @@ describe('an edit reads only the file edited', () => {
 describe('createFileWatcher', () => {
   it('watches each directory once, however many files it follows there', () => {
     mkdirSync(join(dir, 'x'))
-    const watches: string[] = []
-    const original = fs.watch
-    fs.watch = function (this: unknown, ...args: Parameters<typeof original>) {
-      watches.push(String(args[0]))
-      return original.apply(this, args)
-    } as typeof original
-    syncBuiltinESMExports()
-    try {
-      const w = createFileWatcher({ pollMs: 0 })
-      open.push(w)
-      const quiet = { event: () => {}, tick: () => {} }
-      const stops = [w.follow(join(dir, 'a'), quiet), w.follow(join(dir, 'b'), quiet), w.follow(join(dir, 'x', 'c'), quiet)]
-      expect(watches).toEqual([dir, join(dir, 'x')])
-      for (const stop of stops) stop()
-      w.follow(join(dir, 'a'), quiet) // all were stopped: the directory is watched anew
-      expect(watches).toEqual([dir, join(dir, 'x'), dir])
-    } finally {
-      fs.watch = original
-      syncBuiltinESMExports()
-    }
+    const watches = recordCalls('watch')
+    const w = createFileWatcher({ pollMs: 0 })
+    open.push(w)
+    const quiet = { event: () => {}, tick: () => {} }
+    const stops = [w.follow(join(dir, 'a'), quiet), w.follow(join(dir, 'b'), quiet), w.follow(join(dir, 'x', 'c'), quiet)]
+    expect(watches).toEqual([dir, join(dir, 'x')])
+    for (const stop of stops) stop()
+    w.follow(join(dir, 'a'), quiet) // all were stopped: the directory is watched anew
+    expect(watches).toEqual([dir, join(dir, 'x'), dir])
   })
 
   it('an event naming another entry of the directory (a mounted ConfigMap swapping its ..data link) reaches every file there', async () => {
