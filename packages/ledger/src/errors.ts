@@ -27,6 +27,9 @@ export class LedgerError extends Error {
   }
 }
 
+/** The message of whatever was thrown, for wrapping it in a LedgerError. */
+export const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err))
+
 export function isLedgerError(err: unknown, code?: LedgerErrorCode): err is LedgerError {
   return err instanceof LedgerError && (code === undefined || err.code === code)
 }

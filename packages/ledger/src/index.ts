@@ -28,4 +28,5 @@ export {
 } from './errors.js'
 export { verifyNdjson, type NdjsonInput } from './verify-ndjson.js'
 export { eventBody, eventHash, type StoredEvent } from './hash-chain.js'
-export { checkpointPayload, keyIdOf, sqliteSigningKeyPath } from './signing.js'
+export { checkpointPayload, keyIdOf } from './signing.js'
+export { sqliteSigningKeyPath } from './signing-key-file.js'

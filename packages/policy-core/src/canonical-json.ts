@@ -1,6 +1,10 @@
 // Canonical JSON: the exact bytes the original Faramesh hashed (Python json.dumps with sort_keys, compact
 // separators and ensure_ascii=False), except that numbers never use exponents or trailing zeros. Request hashes
-// only agree across implementations if every byte agrees, so nothing here delegates to JSON.stringify.
+// only agree across implementations if every byte agrees, so nothing here delegates to JSON.stringify. The nearest
+// library, `canonicalize` (RFC 8785), writes other bytes (1e+21 and 1e-7 where Python writes digits) and is slower:
+// 1.96 against 1.20 µs on a flat decision_made meta, 4.32 against 2.15 µs on a nested submit request (medians,
+// shared 2-core machine, 2026-12-07; `pnpm --filter @faramesh/policy-core build && pnpm --filter
+// @faramesh/policy-core exec node bench/canonical-vs-library.ts`).
 import { PolicyError } from './errors.js'
 
 // Characters that need work: controls, quote, backslash, and surrogates (which must come in valid pairs).

@@ -1,10 +1,11 @@
 // Who is calling, and may they? Three modes (CONTRACT.md § Auth): no token configured (open, loopback only),
-// the legacy single token (every right) and scoped tokens from the tokens file (one role each).
-import { readFileSync } from 'node:fs'
+// the legacy single token (every right) and scoped tokens from the tokens file (one role each). No file is read here:
+// the scoped tokens come from a TokenSource (the gateway's is the watched tokens file, node/tokens-source.ts), so the
+// request path never touches the file system (test/auth-no-fs.test.ts).
 import { timingSafeEqual } from 'node:crypto'
 import { unauthorized } from './errors.js'
 import { can, type Principal } from './roles.js'
-import { agentIdOfToken, hashToken, parseTokensFile, rfc3339Millis, type TokenEntry, type TokensFile } from './tokens-file.js'
+import { agentIdOfToken, hashToken, rfc3339Millis, type TokenEntry, type TokensFile } from './tokens-file.js'
 
 export { can, requirePermission, type Permission, type Principal } from './roles.js'
 
@@ -38,7 +39,7 @@ export function indexTokens(file: TokensFile): Map<string, ActiveToken> {
   return out
 }
 
-/** A token source that never changes: a file read once (tests, embedding), or none. */
+/** A token source that never changes (tests, embedding; node/tokens-source.ts tokenSourceFromFile reads one from a file), or none. */
 export function staticTokenSource(file: TokensFile | null): TokenSource {
   const map = file ? indexTokens(file) : null
   return { current: () => map }
@@ -53,9 +54,8 @@ export interface Authenticator {
 
 export interface AuthOptions {
   legacyToken?: string | null
-  /** Scoped tokens: a live source (the gateway watches the file), or a path read once now. */
+  /** Scoped tokens in force (the gateway's source watches the tokens file); none: no scoped token is accepted. */
   tokens?: TokenSource | null
-  tokensFile?: string | null
   clock?: () => Date
 }
 
@@ -67,8 +67,7 @@ function sameSecret(a: string, b: string): boolean {
 
 export function createAuthenticator(opts: AuthOptions): Authenticator {
   const legacy = opts.legacyToken || null
-  const tokens: TokenSource =
-    opts.tokens ?? staticTokenSource(opts.tokensFile ? parseTokensFile(readFileSync(opts.tokensFile, 'utf8'), opts.tokensFile) : null)
+  const tokens: TokenSource = opts.tokens ?? staticTokenSource(null)
   const clock = opts.clock ?? (() => new Date())
 
   return {

@@ -13,6 +13,7 @@ import { staticPolicySource } from '../src/policy-source.js'
 import { silentLogger } from '../src/logger.js'
 import { loadConfig } from '../src/node/config.js'
 import { startGateway, type GatewayHandle } from '../src/node/start-gateway.js'
+import { tokenSourceFromFile } from '../src/node/tokens-source.js'
 import { hashToken } from '../src/tokens-file.js'
 
 export const POLICY = `
@@ -38,6 +39,13 @@ risk:
       risk_level: high
 `
 
+/** `tokensFile`: the scoped tokens of that file, read once (the gateway itself watches the file). */
+function authOptions(o: (AuthOptions & { tokensFile?: string }) | undefined): AuthOptions {
+  if (!o) return {}
+  const { tokensFile, ...rest } = o
+  return tokensFile ? { ...rest, tokens: tokenSourceFromFile(tokensFile) } : rest
+}
+
 export interface TestApp {
   app: GatewayApp
   ledger: Ledger
@@ -46,14 +54,14 @@ export interface TestApp {
 }
 
 export async function makeApp(
-  opts: { policy?: string; auth?: AuthOptions; config?: AppDeps['config']; clock?: () => Date; executors?: AppDeps['executors']; lease?: AppDeps['lease'] } = {},
+  opts: { policy?: string; auth?: AuthOptions & { tokensFile?: string }; config?: AppDeps['config']; clock?: () => Date; executors?: AppDeps['executors']; lease?: AppDeps['lease'] } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'faramesh-server-'))
   const ledger = await openSqliteLedger(join(dir, 'actions.db'))
   const app = createApp({
     ledger,
     policy: staticPolicySource(parsePolicy(opts.policy ?? POLICY, { source: 'test.yaml' })),
-    auth: createAuthenticator(opts.auth ?? {}),
+    auth: createAuthenticator(authOptions(opts.auth)),
     config: { executors: ['shell'], ...opts.config },
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.executors ? { executors: opts.executors } : {}),

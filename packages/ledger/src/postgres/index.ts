@@ -3,7 +3,7 @@
 import postgres from 'postgres'
 import { LedgerError } from '../errors.js'
 import { buildLedger } from '../ledger.js'
-import { resolveSigningKey } from '../signing.js'
+import { resolveSigningKey } from '../signing-key-file.js'
 import type { Ledger, LedgerOptions } from '../types.js'
 import { pgError } from './errors.js'
 import { migratePostgres } from './migrator.js'

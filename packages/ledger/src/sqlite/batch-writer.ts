@@ -6,45 +6,29 @@
 import type Database from 'better-sqlite3'
 import type { Checkpoint } from '@faramesh/policy-core'
 import { ACTION_COLUMN_NAMES, decodeAction } from '../action-codec.js'
-import { isLedgerError, type LedgerErrorCode } from '../errors.js'
+import { isLedgerError } from '../errors.js'
 import { eventHashOf, type UnchainedEvent } from '../hash-chain.js'
 import type { ActionRecord } from '../types.js'
 import { transitionRefused, type WriteOp } from '../write-ops.js'
 import { sqliteError } from './errors.js'
-import { WRITER_AUTOCHECKPOINT_PAGES, WRITER_CACHE_KIB } from './write-protocol.js'
+import {
+  WRITER_AUTOCHECKPOINT_PAGES,
+  WRITER_CACHE_KIB,
+  type CreateWire,
+  type FlatEvents,
+  type SqliteOp,
+  type TransitionOp,
+  type WireError,
+  type WireOutcome,
+} from './write-protocol.js'
 
-/**
- * An op's events as they cross to the writer: flat, each event's id, event_type, meta and created_at in turn (the
- * action is the op's). Structured clone copies flat arrays of strings for far less than one object per event.
- */
-export type FlatEvents = string[]
+/** An event's width in FlatEvents (write-protocol.ts): id, event_type, meta, created_at. */
 const EVENT_WIDTH = 4
 /** Columns an event row is inserted with (seq, its rowid, is SQLite's to assign). */
 const EVENT_COLUMNS = 8
-/**
- * A create as it crosses to the writer: one flat array, the row's values in ACTION_COLUMN_NAMES order (id first),
- * then its flat events. Measured with v8.serialize and deserialize on a submit's create: 5.5 µs as a row array plus
- * one object per event, 3.2 µs as one flat array (both threads together).
- */
-export type CreateWire = Array<string | number | null>
 const ROW_WIDTH = ACTION_COLUMN_NAMES.length
-type TransitionOp = Omit<Extract<WriteOp, { kind: 'transition' }>, 'events'> & { events: FlatEvents }
-type AppendOp = Omit<Extract<WriteOp, { kind: 'append' }>, 'events'> & { events: FlatEvents }
-/** A WriteOp as the writer takes it: without what only the caller's side needs (the create's decoded record). */
-export type SqliteOp = CreateWire | TransitionOp | AppendOp
 
 const isCreate = (op: SqliteOp): op is CreateWire => Array.isArray(op)
-
-export interface WireError {
-  code: LedgerErrorCode
-  message: string
-  details: Record<string, unknown> | undefined
-}
-
-/** One op's result: the action after a transition, and the op's events' chain (seqs `seq`, `seq + 1`, …). */
-export type WireOutcome =
-  | { ok: true; action: ActionRecord | null; seq: number; prevHash: string; hashes: string[] }
-  | { ok: false; error: WireError }
 
 function flatEvents(events: readonly UnchainedEvent[], into: Array<string | number | null> = []): Array<string | number | null> {
   for (const e of events) into.push(e.id, e.event_type, e.meta, e.created_at)

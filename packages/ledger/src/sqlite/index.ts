@@ -2,7 +2,7 @@
 import Database from 'better-sqlite3'
 import { LedgerError } from '../errors.js'
 import { buildLedger } from '../ledger.js'
-import { resolveSigningKey, sqliteSigningKeyPath } from '../signing.js'
+import { resolveSigningKey, sqliteSigningKeyPath } from '../signing-key-file.js'
 import type { Ledger, LedgerOptions } from '../types.js'
 import { sqliteError } from './errors.js'
 import { checkSchemaVersion, migrateSqlite } from './migrator.js'

@@ -1,15 +1,18 @@
 // The main thread's side of the SQLite write path: batches go to the write worker by postMessage and their promises
 // resolve when the worker answers, i.e. after COMMIT. ':memory:' databases (one connection only) write inline.
-import { existsSync } from 'node:fs'
+import { extname } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type Database from 'better-sqlite3'
 import type { Checkpoint } from '@faramesh/policy-core'
 import { LedgerError } from '../errors.js'
-import { createBatchWriter, wireError, type SqliteOp, type WireError, type WireOutcome } from './batch-writer.js'
+import { createBatchWriter, wireError } from './batch-writer.js'
 import {
   CHECKPOINT_INTERVAL_MS,
   CHECKPOINT_RESTART_PAGES,
   type CheckpointerStart,
+  type SqliteOp,
+  type WireError,
+  type WireOutcome,
   type WriterRequest,
   type WriterResponse,
   type WriterStart,
@@ -52,18 +55,10 @@ export function refusingWriter(): SqliteWriter {
   return { concurrency: 1, applyBatch: refuse, insertCheckpoint: refuse, registerPublicKey: refuse, close: () => Promise.resolve() }
 }
 
-// Built: dist/sqlite/write-worker.js. From the TypeScript sources (tests, benchmarks) Node strips the types itself;
-// the hook maps the sources' `./x.js` imports to the `./x.ts` files beside them.
+// The worker module beside this one, with this module's own extension: dist/sqlite/write-worker.js when built, the
+// TypeScript source when the ledger's own tests run from src/ (test/worker-hooks.ts makes Node able to load it).
 function workerUrl(name: string): URL {
-  const built = new URL(`./${name}.js`, import.meta.url)
-  if (existsSync(built)) return built
-  const source = new URL(`./${name}.ts`, import.meta.url).href
-  const boot = `import { registerHooks } from 'node:module'
-registerHooks({ resolve(s, c, next) {
-  try { return next(s, c) } catch (e) { if (/^\\.\\.?\\//.test(s) && s.endsWith('.js')) return next(s.slice(0, -3) + '.ts', c); throw e }
-} })
-await import(${JSON.stringify(source)})`
-  return new URL(`data:text/javascript,${encodeURIComponent(boot)}`)
+  return new URL(`./${name}${extname(import.meta.url)}`, import.meta.url)
 }
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never

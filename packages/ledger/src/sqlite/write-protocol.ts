@@ -1,6 +1,35 @@
 // Messages between the main thread (write-client.ts) and the SQLite write worker (write-worker.ts).
 import type { Checkpoint } from '@faramesh/policy-core'
-import type { SqliteOp, WireError, WireOutcome } from './batch-writer.js'
+import type { LedgerErrorCode } from '../errors.js'
+import type { ActionRecord } from '../types.js'
+import type { WriteOp } from '../write-ops.js'
+
+/**
+ * An op's events as they cross to the writer: flat, each event's id, event_type, meta and created_at in turn (the
+ * action is the op's). Structured clone copies flat arrays of strings for far less than one object per event.
+ */
+export type FlatEvents = string[]
+/**
+ * A create as it crosses to the writer: one flat array, the row's values in ACTION_COLUMN_NAMES order (id first),
+ * then its flat events. Measured with v8.serialize and deserialize on a submit's create: 5.5 µs as a row array plus
+ * one object per event, 3.2 µs as one flat array (both threads together).
+ */
+export type CreateWire = Array<string | number | null>
+export type TransitionOp = Omit<Extract<WriteOp, { kind: 'transition' }>, 'events'> & { events: FlatEvents }
+export type AppendOp = Omit<Extract<WriteOp, { kind: 'append' }>, 'events'> & { events: FlatEvents }
+/** A WriteOp as the writer takes it: without what only the caller's side needs (the create's decoded record). */
+export type SqliteOp = CreateWire | TransitionOp | AppendOp
+
+export interface WireError {
+  code: LedgerErrorCode
+  message: string
+  details: Record<string, unknown> | undefined
+}
+
+/** One op's result: the action after a transition, and the op's events' chain (seqs `seq`, `seq + 1`, …). */
+export type WireOutcome =
+  | { ok: true; action: ActionRecord | null; seq: number; prevHash: string; hashes: string[] }
+  | { ok: false; error: WireError }
 
 export interface WriterStart {
   path: string

@@ -1,16 +1,19 @@
 // Keeping a text file loaded while it changes on disk: the last value that parsed stays in force until a newer one
 // parses too. A missing, unreadable or invalid file is a failed reload, never an empty value, and the failure is
 // remembered: when the file comes back, even with the very bytes it had, it is taken again (the failure is over)
-// instead of being ignored as "unchanged". Used for the policy, the profile and the tokens file alike.
-import { statSync, watch, type FSWatcher } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+// instead of being ignored as "unchanged". Used for the policy, the profile and the tokens file alike. Each change is
+// parsed once: a reload that finds the bytes (and the file's stat) a parse already failed on keeps that failure
+// instead of parsing them again, so a file left invalid is not re-parsed at every poll.
+import { statSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { PolicyError } from '../errors.js'
+import { createFileWatcher, type FileWatcher } from './file-watcher.js'
 import { readText } from './load.js'
 
 export type ReloadOutcome = 'changed' | 'unchanged' | 'failed'
 
 export interface WatchedFileOptions<T> {
-  /** Text → value; throws when the text is invalid. */
+  /** Text → value; throws when the text is invalid. May look at the file's stat too (its mode, say), nothing else. */
   parse(text: string): T
   /**
    * The value while the file does not exist, if that is allowed. Only a file that never existed may be absent: once
@@ -28,8 +31,10 @@ export interface WatchedFileOptions<T> {
   onError?(err: Error): void
   /** Quiet time after the last file event before reloading. Default 100 ms. */
   debounceMs?: number
-  /** While watching, also stat the file this often and reload when it changed (a safety net for events a filesystem does not report). Default 2000; 0 turns it off. */
+  /** While watching, also stat the file this often and reload when it changed (a safety net for events a filesystem does not report). Default 2000; 0 turns it off. Ignored with `watcher`. */
   pollMs?: number
+  /** Watch with this (shared) watcher: one fs.watch per directory and one poll for all the files it follows. Default: one of its own. */
+  watcher?: FileWatcher
 }
 
 export interface WatchedFile<T> {
@@ -59,8 +64,9 @@ export function openWatchedFile<T>(path: string, opts: WatchedFileOptions<T>): W
   let text: string | null
   let value: T
   let failure: Error | null = null
+  let read: string | null = null
   try {
-    text = readText(file)
+    text = read = readText(file)
     value = opts.parse(text)
   } catch (err) {
     text = null
@@ -71,9 +77,11 @@ export function openWatchedFile<T>(path: string, opts: WatchedFileOptions<T>): W
     } else throw err
   }
   let seen = signature(file)
-  let watcher: FSWatcher | null = null
+  /** The bytes and stat the last parse failed on: the same again are the same failure, not worth a second parse. */
+  let rejected: { text: string; seen: string } | null = failure !== null && read !== null ? { text: read, seen } : null
   let timer: NodeJS.Timeout | undefined
-  let poller: NodeJS.Timeout | undefined
+  let unfollow: (() => void) | null = null
+  let own: FileWatcher | null = null
   let closed = false
 
   const fail = (err: Error): ReloadOutcome => {
@@ -90,43 +98,35 @@ export function openWatchedFile<T>(path: string, opts: WatchedFileOptions<T>): W
       next = readText(file)
     } catch (err) {
       if (text === null && failure === null && opts.whenMissing && isMissing(err)) return 'unchanged'
+      rejected = null
       return fail(err as Error)
     }
     if (next === text && failure === null) return 'unchanged'
+    if (failure !== null && rejected?.text === next && rejected.seen === seen) return 'failed'
     let parsed: T
     try {
       parsed = opts.parse(next)
     } catch (err) {
+      rejected = { text: next, seen }
       return fail(err instanceof Error ? err : new Error(String(err)))
     }
     text = next
     value = parsed
     failure = null
+    rejected = null
     opts.onChange?.(value)
     return 'changed'
   }
 
-  // The directory, not the file: editors save by renaming over it, and mounted config (Kubernetes) swaps a symlink
-  // beside it. Any event there re-reads the file; identical bytes change nothing. A directory that does not exist
-  // (yet) is left to the poll, which attaches the watch once it does; a watch that breaks is dropped the same way.
-  const attach = (): void => {
-    try {
-      watcher = watch(dirname(file), { persistent: false }, soon)
-    } catch {
-      watcher = null
-      return
-    }
-    watcher.on('error', () => {
-      watcher?.close()
-      watcher = null
-      soon()
-    })
-  }
-
+  // Any event for the file re-reads it after a quiet time; identical bytes change nothing.
   const soon = (): void => {
     clearTimeout(timer)
     timer = setTimeout(reload, opts.debounceMs ?? 100)
     timer.unref()
+  }
+  // While a reload is failing, every tick looks again (reading, not parsing the same bytes twice).
+  const tick = (): void => {
+    if (failure !== null || signature(file) !== seen) reload()
   }
 
   return {
@@ -135,23 +135,15 @@ export function openWatchedFile<T>(path: string, opts: WatchedFileOptions<T>): W
     fromFile: () => text !== null,
     reload,
     watch() {
-      if (closed || watcher || poller) return
-      attach()
-      const every = opts.pollMs ?? 2000
-      if (every > 0) {
-        poller = setInterval(() => {
-          if (!watcher) attach()
-          if (failure !== null || signature(file) !== seen) reload()
-        }, every)
-        poller.unref()
-      }
+      if (closed || unfollow) return
+      const watcher = opts.watcher ?? (own = createFileWatcher(opts.pollMs === undefined ? {} : { pollMs: opts.pollMs }))
+      unfollow = watcher.follow(file, { event: soon, tick })
     },
     close() {
       closed = true
       clearTimeout(timer)
-      clearInterval(poller)
-      watcher?.close()
-      watcher = null
+      unfollow?.()
+      own?.close()
     },
   }
 }

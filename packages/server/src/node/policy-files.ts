@@ -4,7 +4,7 @@
 // and shown in /v1/policy/info; the file is taken again when it is valid again, even with the same bytes.
 import { existsSync } from 'node:fs'
 import { parsePolicy, parseProfile, PolicyError, type Policy, type Profile } from '@faramesh/policy-core'
-import { openWatchedFile, type WatchedFile } from '@faramesh/policy-core/node'
+import { openWatchedFile, type FileWatcher, type WatchedFile } from '@faramesh/policy-core/node'
 import { ApiError } from '../errors.js'
 import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics.js'
@@ -19,6 +19,8 @@ export interface FilePolicyOptions {
   hotReload?: boolean
   logger: Logger
   metrics: Metrics
+  /** Watch with this shared watcher (gateway-files.ts: one for the policy, profile and tokens files). */
+  watcher?: FileWatcher
 }
 
 /** "file:line:col: message" for each problem of a PolicyError, so an operator can jump to it. */
@@ -67,6 +69,7 @@ export async function openFilePolicySource(o: FilePolicyOptions): Promise<FilePo
       ...(o.hotReload ? {} : { whenMissing: denyAll }),
       onChange: changed,
       onError: failed(o.policyPath, 'policy'),
+      ...(o.watcher ? { watcher: o.watcher } : {}),
     })
   } catch (err) {
     const missing = err instanceof PolicyError && err.code === 'FILE_NOT_FOUND'
@@ -85,6 +88,7 @@ export async function openFilePolicySource(o: FilePolicyOptions): Promise<FilePo
         }),
         onChange: changed,
         onError: failed(profilePath, 'profile'),
+        ...(o.watcher ? { watcher: o.watcher } : {}),
       })
     : null
 

@@ -16,8 +16,7 @@ import { answerClientError } from './client-error.js'
 import { assertSafeBinding, type GatewayConfig } from './config.js'
 import { seedDemo } from './demo-seed.js'
 import { createFastLane } from './fast-lane.js'
-import { openFilePolicySource } from './policy-files.js'
-import { openTokensSource, type WatchedTokenSource } from './tokens-source.js'
+import { openGatewayFiles } from './gateway-files.js'
 import { serveUi } from './static-ui.js'
 
 export interface GatewayHandle {
@@ -93,20 +92,11 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
   assertSafeBinding(config)
   const logger = opts.logger ?? createLogger({ level: config.logLevel })
   const metrics = createMetrics()
-  // Both files are checked before anything else opens or listens: a bad one stops the start with its error.
-  const policy = await openFilePolicySource({ ...config, logger, metrics })
-  let tokens: WatchedTokenSource
-  try {
-    tokens = openTokensSource({ path: config.tokensFile, required: config.tokensFileRequired, logger, metrics })
-  } catch (err) {
-    policy.close()
-    throw err
-  }
-  const auth = createAuthenticator({ legacyToken: config.token, tokens })
-  const closeFiles = (): void => {
-    policy.close()
-    tokens.close()
-  }
+  // The files are checked before anything else opens or listens: a bad one stops the start with its error.
+  const files = await openGatewayFiles(config, { logger, metrics })
+  const { policy } = files
+  const auth = createAuthenticator({ legacyToken: config.token, tokens: files.tokens })
+  const closeFiles = (): void => files.close()
   let ledger: Ledger
   try {
     ledger = opts.ledger ?? (await openLedger(config, logger))

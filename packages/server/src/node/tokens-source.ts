@@ -3,9 +3,9 @@
 // gateway started (creating it turns auth on). A deleted, unreadable or invalid file keeps the token set in force
 // (a bad edit must neither lock everyone out nor let a revoked token back in), is logged and counted in
 // faramesh_tokens_reloads_total{result="failure"}; an invalid file at startup refuses to start.
-import { statSync } from 'node:fs'
-import { openWatchedFile, type WatchedFile } from '@faramesh/policy-core/node'
-import { indexTokens, type ActiveToken, type TokenSource } from '../auth.js'
+import { readFileSync, statSync } from 'node:fs'
+import { openWatchedFile, type FileWatcher, type WatchedFile } from '@faramesh/policy-core/node'
+import { indexTokens, staticTokenSource, type ActiveToken, type TokenSource } from '../auth.js'
 import { ApiError } from '../errors.js'
 import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics.js'
@@ -17,6 +17,8 @@ export interface TokensSourceOptions {
   required: boolean
   logger: Logger
   metrics: Metrics
+  /** Watch with this shared watcher (gateway-files.ts: one for the policy, profile and tokens files). */
+  watcher?: FileWatcher
 }
 
 export interface WatchedTokenSource extends TokenSource {
@@ -43,6 +45,7 @@ export function openTokensSource(o: TokensSourceOptions): WatchedTokenSource {
         o.metrics.tokensReloads.inc({ result: 'failure' })
         o.logger.error('tokens file reload failed, previous tokens kept', { path: o.path, error: err.message })
       },
+      ...(o.watcher ? { watcher: o.watcher } : {}),
     })
   } catch (err) {
     if (err instanceof ApiError) throw err
@@ -51,6 +54,11 @@ export function openTokensSource(o: TokensSourceOptions): WatchedTokenSource {
   if (o.required && !file.fromFile()) o.logger.warn('tokens file not found: no scoped token is accepted until it exists', { path: o.path })
   file.watch()
   return { current: file.current, close: file.close }
+}
+
+/** The tokens file read once, now (tests, embedding): a TokenSource that never changes. Throws when unreadable or invalid. */
+export function tokenSourceFromFile(path: string): TokenSource {
+  return staticTokenSource(parseTokensFile(readFileSync(path, 'utf8'), path))
 }
 
 /**

@@ -4,7 +4,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { deriveSecret, generateSigningKeyPem, loadOrCreateKeyFile, resolveSigningKey, signingKeyFromPem } from './signing.js'
+import { loadOrCreateKeyFile, resolveSigningKey } from './signing-key-file.js'
+import { deriveSecret, generateSigningKeyPem, signingKeyFromPem } from './signing.js'
 
 let dir: string
 beforeEach(() => {
