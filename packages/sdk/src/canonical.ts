@@ -1,50 +1,28 @@
 // Canonical JSON and request hashes, so an agent can check that the gateway decided on exactly what it sent.
-// Same bytes as @faramesh/policy-core (CONTRACT.md § Hashes), re-implemented here because the SDK must not
-// carry policy-core at run time; a property test holds the two together. SHA-256 is synchronous plain JS
-// because WebCrypto is async-only and `verifyRequestHash` returns a boolean, as in the original SDK.
+// The bytes are policy-core's own (its pure `/canonical` subpath: no YAML, ajv or node: imports). SHA-256 is
+// synchronous plain JS because WebCrypto is async-only and `verifyRequestHash` returns a boolean, as in the original SDK.
+import { canonicalJson as core } from '@faramesh/policy-core/canonical'
 import { FarameshValidationError } from './errors.js'
 
-const ESC: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t' }
-
-function str(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return `"${s.replace(/["\\\u0000-\u001f]/g, (c) => ESC[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`
+/**
+ * What travels: JSON.stringify leaves out undefined members and writes undefined array items as null, so a request
+ * the SDK sent with `{x: undefined}` was hashed by the gateway without `x`. Anything else goes to policy-core as is.
+ */
+function sent(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map((x) => (x === undefined ? null : sent(x)))
+  if (v === null || typeof v !== 'object' || Object.getPrototypeOf(v) !== Object.prototype) return v
+  const out: Record<string, unknown> = {}
+  for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = sent(x)
+  return out
 }
 
-function num(n: number): string {
-  if (!Number.isFinite(n)) throw new FarameshValidationError('NaN and Infinity cannot be canonicalised', { statusCode: undefined })
-  if (n === 0) return '0'
-  const s = String(n)
-  const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(s)
-  if (!m) return s
-  const digits = m[2]! + (m[3] ?? '')
-  const exp = Number(m[4])
-  return m[1]! + (exp >= 0 ? digits.padEnd(exp + 1, '0') : `0.${'0'.repeat(-exp - 1)}${digits}`)
-}
-
-// Keys sorted by code point, not by UTF-16 unit (they differ above U+FFFF).
-const byCodePoint = (a: string, b: string) => {
-  const x = [...a]
-  const y = [...b]
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const d = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!
-    if (d) return d
-  }
-  return x.length - y.length
-}
-
+/** Canonical JSON text (CONTRACT.md § Hashes); NaN, Infinity and other values JSON cannot hold throw FarameshValidationError. */
 export function canonicalJson(v: unknown): string {
-  if (v === null) return 'null'
-  if (typeof v === 'string') return str(v)
-  if (typeof v === 'number') return num(v)
-  if (typeof v === 'boolean') return String(v)
-  if (Array.isArray(v)) return `[${v.map((x) => (x === undefined ? 'null' : canonicalJson(x))).join(',')}]`
-  if (typeof v === 'object') {
-    const o = v as Record<string, unknown>
-    const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort(byCodePoint)
-    return `{${keys.map((k) => `${str(k)}:${canonicalJson(o[k])}`).join(',')}}`
+  try {
+    return core(sent(v))
+  } catch (e) {
+    throw new FarameshValidationError((e as Error).message, { statusCode: undefined, cause: e })
   }
-  throw new FarameshValidationError(`Cannot canonicalise a ${typeof v}`, { statusCode: undefined })
 }
 
 const K = Array.from({ length: 64 }, (_, i) => {
