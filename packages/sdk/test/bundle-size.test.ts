@@ -26,8 +26,9 @@ describe('bundle', () => {
     expect(text).not.toContain('createHash')
     console.log(`sdk bundle (all exports, minified): ${text.length} bytes`)
     // A regression guard; the 15 KiB goal is for the agent path. 25 KiB until issue 17 replaced the SDK's own copy of
-    // canonical JSON (2.0 kB) by policy-core's (3.7 kB with PolicyError): 27.8 kB measured.
-    expect(text.length).toBeLessThan(28 * 1024)
+    // canonical JSON (2.0 kB) by policy-core's (3.7 kB with PolicyError) and its hand-written SHA-256 (1.0 kB) by
+    // @noble/hashes (5.8 kB): 32.7 kB measured. Neither is on the agent path.
+    expect(text.length).toBeLessThan(33 * 1024)
   })
 
   it('the common agent path tree-shakes to at most 15 kB', async () => {
