@@ -111,7 +111,7 @@ export function subscribeEvents(c: CoreClient, handler: (event: FarameshEvent) =
         ctl.signal.removeEventListener('abort', drop)
       }
       if (o.reconnect === false || ctl.signal.aborted) break
-      const wait = retry ?? delay
+      const wait = retry ?? Math.min(delay, o.maxBackoffMs ?? 30000)
       o.onReconnect?.(wait)
       await sleep(wait, ctl.signal).catch(() => undefined)
       delay = Math.min(delay * 2, o.maxBackoffMs ?? 30000)
