@@ -123,3 +123,33 @@ describe('the audit chain', () => {
     expect(await fail(odd.listPage())).toBeInstanceOf(FarameshServerError)
   })
 })
+
+describe('subscribe', () => {
+  it('resumes after a given event id, and its resume id follows the frames', async () => {
+    const all = (await admin.exportLedger()).trim().split('\n').map((l) => JSON.parse(l) as { seq: number })
+    const from = all.at(-2)!.seq
+    const seen: number[] = []
+    const sub = admin.subscribe((f) => seen.push(Number(f.seq)), { lastEventId: String(from) })
+    expect(sub.lastEventId).toBe(String(from))
+    const until = Date.now() + 5000
+    while (!seen.length && Date.now() < until) await new Promise((r) => setTimeout(r, 20))
+    sub.close()
+    expect(seen[0]).toBe(from + 1)
+    expect(sub.lastEventId).toBe(String(seen.at(-1)))
+  })
+
+  it('stops on a refused token, reporting the auth error once, and never reconnects', async () => {
+    const errors: Error[] = []
+    let attempts = 0
+    let closed = false
+    client('wrong').subscribe(() => undefined, {
+      onConnecting: () => attempts++,
+      onError: (e) => errors.push(e),
+      onClose: () => (closed = true),
+    })
+    const until = Date.now() + 5000
+    while (!closed && Date.now() < until) await new Promise((r) => setTimeout(r, 20))
+    expect([closed, attempts, errors.length]).toEqual([true, 1, 1])
+    expect(errors[0]).toBeInstanceOf(FarameshAuthError)
+  })
+})
