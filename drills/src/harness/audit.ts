@@ -2,6 +2,7 @@
 // an operator would: offline over the gateway's NDJSON export with its public key (what `faramesh verify-log`
 // does), and directly on the store with the ledger's own verify().
 import { verifyNdjson, type Ledger, type VerifyResult } from '@faramesh/ledger'
+import { OperatorClient } from '@faramesh/sdk/operator'
 import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -57,13 +58,9 @@ export async function auditStore(target: StoreTarget, acked: readonly string[]):
 
 /** `verify-log` against a running gateway: export the chain over HTTP and verify it offline. */
 export async function verifyViaApi(url: string): Promise<VerifyResult> {
-  const headers = { authorization: `Bearer ${DRILL_TOKEN}` }
-  const key = (await (await fetch(`${url}/v1/ledger/public-key`, { headers })).json()) as {
-    public_key_pem: string
-  }
-  const res = await fetch(`${url}/v1/ledger/export`, { headers })
-  if (!res.ok) throw new Error(`GET /v1/ledger/export → ${res.status}`)
-  return verifyNdjson(await res.text(), key.public_key_pem)
+  const client = new OperatorClient({ baseUrl: url, token: DRILL_TOKEN, maxRetries: 0, timeoutMs: 120_000 })
+  const key = await client.publicKey()
+  return verifyNdjson(await client.exportLedger(), key.public_key_pem)
 }
 
 export interface VerifyLogReport {

@@ -1,5 +1,7 @@
-// A minimal SSE reader for GET /v1/events: collects frames so a drill can wait for particular events.
+// An SSE reader for GET /v1/events, over the SDK's stream (its one SSE parser): collects frames so a drill can wait
+// for particular events.
 import type { StreamFrame } from '@faramesh/policy-core'
+import { OperatorClient, openStream } from '@faramesh/sdk/operator'
 import { DRILL_TOKEN } from './workspace.js'
 
 export interface SseClient {
@@ -9,36 +11,20 @@ export interface SseClient {
   close(): void
 }
 
+/** Connects to `url`'s event stream; rejects (with the SDK's typed error) when the gateway offers none. */
 export async function openSse(url: string): Promise<SseClient> {
-  const ctrl = new AbortController()
-  const res = await fetch(`${url}/v1/events`, {
-    headers: { accept: 'text/event-stream', authorization: `Bearer ${DRILL_TOKEN}` },
-    signal: ctrl.signal,
-  })
-  if (res.status !== 200 || !res.body) throw new Error(`GET /v1/events → ${res.status}`)
+  const client = new OperatorClient({ baseUrl: url, token: DRILL_TOKEN, maxRetries: 0 })
+  const stream = await openStream(client.transport)
   const frames: StreamFrame[] = []
   const waiters = new Set<() => void>()
-  const decoder = new TextDecoder()
-  let buf = ''
   const pump = async (): Promise<void> => {
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      buf += decoder.decode(chunk, { stream: true })
-      let end: number
-      while ((end = buf.indexOf('\n\n')) >= 0) {
-        const block = buf.slice(0, end)
-        buf = buf.slice(end + 2)
-        const data = block
-          .split('\n')
-          .filter((l) => l.startsWith('data:'))
-          .map((l) => l.slice(5).trimStart())
-          .join('\n')
-        if (data) frames.push(JSON.parse(data) as StreamFrame)
-      }
+    for await (const frame of stream.frames) {
+      frames.push(frame as StreamFrame)
       for (const w of waiters) w()
     }
   }
   pump().catch(() => {
-    // aborted by close(), or the server went away: waitFor times out with what it has
+    // the server went away: waitFor times out with what it has
   })
   return {
     frames,
@@ -58,6 +44,6 @@ export async function openSse(url: string): Promise<SseClient> {
         check()
       })
     },
-    close: () => ctrl.abort(),
+    close: () => stream.close(),
   }
 }

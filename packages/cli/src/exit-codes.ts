@@ -80,6 +80,11 @@ export function toCliError(err: unknown): CliError {
     const mapped = fromStatus(status, message, err)
     if (mapped) return mapped
   }
+  // Any other answer the SDK could not use (a 2xx that is not JSON or not the expected shape, 429, another 4xx):
+  // the gateway's failure, whichever endpoint it came from.
+  if (name.startsWith('Faramesh') && (e.code === 'SERVER' || e.code === 'RATE_LIMITED' || e.code === 'HTTP')) {
+    return new CliError('SERVER', message, { cause: err })
+  }
   if (name === 'LedgerError') {
     const code =
       e.code === 'NOT_FOUND' ? 'NOT_FOUND' : e.code === 'INVALID_TRANSITION' ? 'CONFLICT' : e.code === 'INVALID_INPUT' ? 'VALIDATION' : 'IO'

@@ -20,10 +20,37 @@ export interface OnEventsOptions {
   onClose?: () => void
 }
 
-export function onEvents(c: CoreClient, handler: (event: FarameshEvent) => void, o: OnEventsOptions = {}): () => void {
+export interface SubscribeOptions extends OnEventsOptions {
+  /** Resume after this event id (sent as Last-Event-ID on the first connection too). */
+  lastEventId?: string
+  /** No byte (not even a heartbeat) for this long, or no answer to the request, means the connection is dead. */
+  idleTimeoutMs?: number
+  /** Longest wait between reconnects (default 30000); the server's `retry:` wins when it sends one. */
+  maxBackoffMs?: number
+  /** Called before each connection attempt (0 for the first). */
+  onConnecting?: (attempt: number) => void
+  /** Called when a connection has ended and another will be tried after `delayMs`. */
+  onReconnect?: (delayMs: number) => void
+}
+
+export interface EventSubscription {
+  close: () => void
+  /** The id to resume from (the last one seen, else the starting point); '' before any. */
+  readonly lastEventId: string
+}
+
+/** Follow the event stream, reconnecting with Last-Event-ID after a drop, until closed or a permanent failure. */
+export function subscribeEvents(c: CoreClient, handler: (event: FarameshEvent) => void, o: SubscribeOptions = {}): EventSubscription {
   const ctl = new AbortController()
   const close = () => ctl.abort()
-  if (o.signal?.aborted) return close
+  let last = o.lastEventId
+  const sub = {
+    close,
+    get lastEventId() {
+      return last ?? ''
+    },
+  }
+  if (o.signal?.aborted) return sub
   o.signal?.addEventListener('abort', close, { once: true })
   const report = (e: unknown) => {
     for (const f of [o.onError, c.config.onError])
@@ -34,37 +61,69 @@ export function onEvents(c: CoreClient, handler: (event: FarameshEvent) => void,
       }
   }
   void (async () => {
-    let last: string | undefined
     let delay = 250
-    while (!ctl.signal.aborted) {
+    let retry: number | undefined
+    for (let attempt = 0; !ctl.signal.aborted; attempt++) {
+      // One controller per connection: closing the subscription aborts it, and so does silence (idleTimeoutMs).
+      const conn = new AbortController()
+      const drop = () => conn.abort()
+      ctl.signal.addEventListener('abort', drop, { once: true })
+      let idle: ReturnType<typeof setTimeout> | undefined
+      const arm = () => {
+        clearTimeout(idle)
+        if (o.idleTimeoutMs) idle = setTimeout(drop, o.idleTimeoutMs)
+      }
+      const onChunk = (ms: Array<{ retry: number | null }>) => {
+        arm()
+        for (const m of ms) retry = m.retry ?? retry
+      }
       try {
-        const s = await openStream(c.transport, { actionId: o.actionId, lastEventId: last, signal: ctl.signal })
+        o.onConnecting?.(attempt)
+        arm()
+        const s = await openStream(c.transport, { actionId: o.actionId, lastEventId: last, signal: conn.signal, onChunk })
         delay = 250
         o.onOpen?.()
-        for await (const ev of s.frames) {
-          last = s.lastEventId() ?? last
-          if (o.actionId && ev.action_id !== o.actionId) continue
-          // Either spelling matches: `approved` (event_type) or `action.approved` (type).
-          if (o.eventTypes && !o.eventTypes.some((t) => t === ev.event_type || t === ev.type)) continue
-          try {
-            handler(ev)
-          } catch (e) {
-            report(e)
+        try {
+          for await (const ev of s.frames) {
+            last = s.lastEventId() ?? last
+            if (o.actionId && ev.action_id !== o.actionId) continue
+            // Either spelling matches: `approved` (event_type) or `action.approved` (type).
+            if (o.eventTypes && !o.eventTypes.some((t) => t === ev.event_type || t === ev.type)) continue
+            try {
+              handler(ev)
+            } catch (e) {
+              report(e)
+            }
           }
+        } finally {
+          // Ids of frames not handed out (unreadable ones) count too.
+          last = s.lastEventId() ?? last
         }
       } catch (e) {
         if (ctl.signal.aborted) break
-        report(e)
-        if (e instanceof FarameshAuthError || e instanceof FarameshNotFoundError || e instanceof FarameshValidationError) break
+        // A connection dropped for silence is not an error: it is simply tried again.
+        if (!conn.signal.aborted) {
+          report(e)
+          if (e instanceof FarameshAuthError || e instanceof FarameshNotFoundError || e instanceof FarameshValidationError) break
+        }
+      } finally {
+        clearTimeout(idle)
+        ctl.signal.removeEventListener('abort', drop)
       }
-      if (o.reconnect === false) break
-      await sleep(delay, ctl.signal).catch(() => undefined)
-      delay = Math.min(delay * 2, 30000)
+      if (o.reconnect === false || ctl.signal.aborted) break
+      const wait = retry ?? Math.min(delay, o.maxBackoffMs ?? 30000)
+      o.onReconnect?.(wait)
+      await sleep(wait, ctl.signal).catch(() => undefined)
+      delay = Math.min(delay * 2, o.maxBackoffMs ?? 30000)
     }
     o.signal?.removeEventListener('abort', close)
     o.onClose?.()
   })()
-  return close
+  return sub
+}
+
+export function onEvents(c: CoreClient, handler: (event: FarameshEvent) => void, o: OnEventsOptions = {}): () => void {
+  return subscribeEvents(c, handler, o).close
 }
 
 export interface StreamEventsOptions extends OnEventsOptions {

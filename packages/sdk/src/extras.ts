@@ -3,7 +3,7 @@ import type { Action, ActionRequest, GateDecision } from '@faramesh/policy-core'
 import type { CoreClient } from './core-client.js'
 import { DeferredError, DenyError, FarameshBatchError, FarameshDeniedError, FarameshNotFoundError } from './errors.js'
 import type { GovernedAction, ReplayResult } from './types.js'
-import { checkRequest, invalid } from './validate.js'
+import { invalid } from './validate.js'
 
 type Obj = Record<string, any>
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e))
@@ -142,32 +142,7 @@ export async function executeIfAllowed(c: CoreClient, o: ExecuteIfAllowedOptions
   return out
 }
 
-// Module names in variables: bundlers for browsers must not try to resolve them; only Node reaches this code.
-const FS = 'node:fs/promises'
-const YAML = 'js-yaml'
-
-/** Submit an action described in a JSON or YAML file (Node only; YAML needs `js-yaml` installed). */
-export async function apply(c: CoreClient, file: string): Promise<GovernedAction> {
-  let text: string
-  try {
-    const fs = (await import(FS)) as { readFile: (p: string, e: string) => Promise<string> }
-    text = await fs.readFile(file, 'utf8')
-  } catch (e) {
-    throw invalid(`Cannot read ${file}: ${message(e)}`)
-  }
-  let data: unknown
-  try {
-    data = JSON.parse(text)
-  } catch {
-    if (/\.json$/i.test(file)) throw invalid(`Failed to parse ${file} as JSON`)
-    try {
-      const yaml = (await import(YAML)) as { load: (t: string) => unknown }
-      data = yaml.load(text)
-    } catch (e) {
-      throw invalid(`Failed to parse ${file} (YAML needs the js-yaml package): ${message(e)}`)
-    }
-  }
-  const missing = ['agent_id', 'tool', 'operation'].filter((k) => !(data && typeof data === 'object' && k in data))
-  if (missing.length) throw invalid(`Missing required fields in ${file}: ${missing.join(', ')}`)
-  return c.submit(checkRequest(data as ActionRequest))
+/** `apply(file)` reads a file, which only Node can: the browser entry answers with this error. */
+export async function apply(_c: CoreClient, file: string): Promise<GovernedAction> {
+  throw invalid(`Cannot read ${file}: apply(file) needs Node (import @faramesh/sdk there, or @faramesh/sdk/node)`)
 }

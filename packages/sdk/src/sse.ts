@@ -1,7 +1,8 @@
 // Server-sent events over fetch. EventSource cannot send an Authorization header and does not exist in Node 18,
-// so the stream is read and parsed by hand (text/event-stream framing: `id:`, `data:`, blank line ends a message).
+// so the stream is read with fetch and parsed by sse-parser.ts.
 import { errorFromResponse, FarameshConnectionError, FarameshTimeoutError } from './errors.js'
 import type { Transport } from './transport.js'
+import { createSseParser, type SseMessage as ParsedMessage } from './sse-parser.js'
 import type { FarameshEvent } from './types.js'
 
 export interface SseMessage {
@@ -10,36 +11,18 @@ export interface SseMessage {
   data: string
 }
 
-/** Parse a text/event-stream body into messages; ends when the body ends. */
-export async function* parseSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseMessage> {
+/** Messages of a text/event-stream body as the parser delivers them; `onChunk` sees every read (heartbeats too). */
+async function* messages(body: ReadableStream<Uint8Array>, lastEventId?: string, onChunk?: (m: ParsedMessage[]) => void): AsyncGenerator<ParsedMessage> {
   const reader = body.getReader()
   const decoder = new TextDecoder()
-  let buf = ''
-  let msg: SseMessage = { data: '' }
-  let hasData = false
+  const out: ParsedMessage[] = []
+  const parser = createSseParser((m) => out.push(m), lastEventId)
   try {
     for (;;) {
       const { value, done } = await reader.read()
-      buf += done ? decoder.decode() : decoder.decode(value, { stream: true })
-      const lines = buf.split(/\r\n|\r|\n/)
-      buf = done ? '' : (lines.pop() ?? '')
-      for (const line of lines) {
-        if (line === '') {
-          if (hasData) yield msg
-          msg = { data: '' }
-          hasData = false
-          continue
-        }
-        if (line.startsWith(':')) continue
-        const i = line.indexOf(':')
-        const field = i < 0 ? line : line.slice(0, i)
-        const value = i < 0 ? '' : line.slice(i + 1).replace(/^ /, '')
-        if (field === 'data') {
-          msg.data = hasData ? `${msg.data}\n${value}` : value
-          hasData = true
-        } else if (field === 'id') msg.id = value
-        else if (field === 'event') msg.event = value
-      }
+      parser.feed(done ? decoder.decode() : decoder.decode(value, { stream: true }))
+      onChunk?.(out)
+      yield* out.splice(0)
       if (done) return
     }
   } finally {
@@ -47,10 +30,15 @@ export async function* parseSse(body: ReadableStream<Uint8Array>): AsyncGenerato
   }
 }
 
+/** Parse a text/event-stream body into messages (`id` and `event` only when set); ends when the body ends. */
+export async function* parseSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseMessage> {
+  for await (const m of messages(body)) yield { data: m.data, ...(m.id ? { id: m.id } : {}), ...(m.event !== 'message' ? { event: m.event } : {}) }
+}
+
 export interface FrameStream {
   /** Parsed frames; ends when the server closes the stream or `close()` is called. */
   frames: AsyncGenerator<FarameshEvent>
-  /** The last `id:` seen, for `Last-Event-ID` on reconnect. */
+  /** The last `id:` seen (or the resume point), for `Last-Event-ID` on reconnect. */
   lastEventId(): string | undefined
   close(): void
 }
@@ -58,7 +46,7 @@ export interface FrameStream {
 /** Open `GET /v1/events` (optionally narrowed to one action). Rejects with a typed error if no stream is offered. */
 export async function openStream(
   t: Transport,
-  o: { actionId?: string; lastEventId?: string; signal?: AbortSignal } = {},
+  o: { actionId?: string; lastEventId?: string; signal?: AbortSignal; onChunk?: (messages: ParsedMessage[]) => void } = {},
 ): Promise<FrameStream> {
   o.signal?.throwIfAborted()
   const ctl = new AbortController()
@@ -100,12 +88,12 @@ export async function openStream(
       ? new FarameshConnectionError(`GET /v1/events answered ${type || 'no content type'}, not an event stream`)
       : errorFromResponse(res.status, body, 'GET /v1/events')
   }
-  let last: string | undefined
+  let last = o.lastEventId
   const body = res.body
   async function* frames(): AsyncGenerator<FarameshEvent> {
     try {
-      for await (const m of parseSse(body)) {
-        if (m.id) last = m.id
+      for await (const m of messages(body, last, o.onChunk)) {
+        last = m.id || last
         let frame: FarameshEvent
         try {
           frame = JSON.parse(m.data)

@@ -14,6 +14,10 @@ export interface RequestOptions extends CallOptions {
   query?: Record<string, string | number | undefined>
   /** Safe to repeat: reads, and submits that carry an idempotency key. */
   retry?: boolean
+  /** Accept header and answer as text (e.g. NDJSON) instead of parsed JSON. */
+  text?: string
+  /** Sees the answer's headers (e.g. X-Total-Count) before the body is returned. */
+  onHeaders?: (headers: Headers) => void
 }
 
 export interface Transport {
@@ -86,17 +90,16 @@ export function createTransport(config: ResolvedConfig): Transport {
     return config.baseUrl + path + (q ? `?${q}` : '')
   }
 
-  const headers = (extra?: Record<string, string>) => ({
-    accept: 'application/json',
-    ...config.headers,
-    ...(config.token ? { authorization: `Bearer ${config.token}` } : {}),
-    ...extra,
-  })
+  const headers = (extra?: Record<string, string>) => {
+    const token = config.getToken ? config.getToken() : config.token
+    return { accept: 'application/json', ...config.headers, ...(token ? { authorization: `Bearer ${token}` } : {}), ...extra }
+  }
 
   async function once(method: string, u: string, where: string, o: RequestOptions): Promise<Attempt> {
     const extra: Record<string, string> = {}
     if (o.body !== undefined) extra['content-type'] = 'application/json'
     if (o.idempotencyKey) extra['idempotency-key'] = o.idempotencyKey
+    if (o.text) extra.accept = o.text
     const ms = o.timeoutMs ?? config.timeoutMs
     return linked(o.signal, ms, async (signal, timedOut) => {
       try {
@@ -107,6 +110,8 @@ export function createTransport(config: ResolvedConfig): Transport {
           signal,
         })
         const text = await res.text()
+        if (res.ok) o.onHeaders?.(res.headers)
+        if (res.ok && o.text) return { ok: true, status: res.status, body: text }
         let body: unknown = null
         try {
           body = text ? JSON.parse(text) : null

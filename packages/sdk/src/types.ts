@@ -27,6 +27,8 @@ export interface ClientConfig {
   baseUrl?: string
   /** Bearer token; env `FARAMESH_TOKEN`, legacy `FARA_AUTH_TOKEN`. */
   token?: string
+  /** Asked before every request, over `token` (a UI whose user signs in and out). */
+  getToken?: () => string | null | undefined
   /** Agent id for the class API's object-form submit; env `FARAMESH_AGENT_ID`, else `default-agent`. */
   agentId?: string
   /** Per-request timeout (default 30000). */

@@ -14,7 +14,7 @@ import {
   computeRequestHash,
   verifyRequestHash,
   type FarameshError,
-} from '../src/index.js'
+} from '../src/node/index.js'
 import { ADMIN, POLICY } from './policy.js'
 
 let gw: TestGateway

@@ -1,14 +1,14 @@
-// The CLI's view of a running gateway: the SDK client for everything it covers, plus http.ts for the rest.
+// The CLI's view of a running gateway, over the SDK's operator client (the one HTTP client of the repository).
 // Commands talk to this, never to fetch directly.
 import type { Action, ActionEvent, ActionStatus, ActionRequest, GateDecision, PolicyInfo } from '@faramesh/policy-core'
-import { ExecutionGovernorClient, type FarameshEvent } from '@faramesh/sdk'
+import type { FarameshEvent } from '@faramesh/sdk'
+import { OperatorClient } from '@faramesh/sdk/operator'
 import type { Permission, Principal } from '@faramesh/server/tokens'
 import type { ApiTarget } from '../config.js'
 import { CliError } from '../errors.js'
 import { toCliError } from '../exit-codes.js'
 import { shortId } from '../output/format.js'
 import { isFullId, normalizeIdInput, resolveAction } from '../prefix.js'
-import { httpGet } from './http.js'
 
 export interface ListQuery {
   limit?: number
@@ -25,13 +25,11 @@ export interface StreamOptions {
   onOpen?: () => void
 }
 
-/** Page size when scanning for an id prefix (the API's maximum). */
-const PAGE = 1000
 /** Stop scanning after this many actions; an older prefix needs more characters or the full id. */
 const SCAN_LIMIT = 50000
 
 export function createGateway(target: ApiTarget) {
-  const client = new ExecutionGovernorClient({
+  const client = new OperatorClient({
     baseUrl: target.baseUrl,
     ...(target.token ? { token: target.token } : {}),
     // An operator waits at a prompt: fail fast and say why instead of retrying with backoff.
@@ -50,22 +48,12 @@ export function createGateway(target: ApiTarget) {
     }
   }
 
-  const findByPrefix = async (prefix: string, limit: number): Promise<Action[]> => {
-    const found: Action[] = []
-    for (let offset = 0; offset < SCAN_LIMIT; offset += PAGE) {
-      // `q` narrows the scan on gateways that support it; the prefix is checked here either way.
-      const page = (await httpGet(target, '/v1/actions', { query: { limit: PAGE, offset, q: prefix } })) as Action[]
-      if (!Array.isArray(page)) throw new CliError('SERVER', 'GET /v1/actions did not return a list')
-      for (const a of page) if (a.id.toLowerCase().startsWith(prefix)) found.push(a)
-      if (found.length >= limit || page.length < PAGE) break
-    }
-    return found
-  }
+  const findByPrefix = (prefix: string, limit: number): Promise<Action[]> => client.findByIdPrefix(prefix, { limit, scanLimit: SCAN_LIMIT })
 
   /** Who the gateway says the caller is (GET /v1/auth/whoami); null when it cannot say (an older gateway). */
   const whoami = async (): Promise<Principal | null> => {
     try {
-      const w = (await httpGet(target, '/v1/auth/whoami', { timeoutMs: 5000 })) as { name?: unknown; role?: unknown }
+      const w = (await client.whoami({ timeoutMs: 5000 })) as { name?: unknown; role?: unknown }
       const { ROLES } = await import('@faramesh/server/tokens')
       if (typeof w.name !== 'string' || !(ROLES as readonly unknown[]).includes(w.role)) return null
       return { name: w.name, role: w.role as Principal['role'], kind: 'scoped', agentId: null }
@@ -93,9 +81,8 @@ export function createGateway(target: ApiTarget) {
 
   /** POST /approval as the caller (approver/admin identity; CONTRACT.md § Approvals), with no token read first. */
   const decideApproval = async (id: string, approve: boolean, reason?: string): Promise<Action> => {
-    const body = { approve, ...(reason ? { reason } : {}) }
     try {
-      return await client.transport.request<Action>('POST', `/v1/actions/${encodeURIComponent(id)}/approval`, { body })
+      return await client.answerApproval(id, approve, reason ? { reason } : {})
     } catch (err) {
       // The gateway's 409 keeps the original's wording (`Action is not in pending_approval status`): say what it is.
       if (toCliError(err).code !== 'CONFLICT') throw err
@@ -134,8 +121,8 @@ export function createGateway(target: ApiTarget) {
     },
 
     async list(q: ListQuery): Promise<Action[]> {
-      // The SDK's listActions has no risk filter; the gateway has (risk_level), so ask it directly then.
-      if (q.risk_level) return (await httpGet(target, '/v1/actions', { query: { ...q } })) as Action[]
+      // listActions has no risk filter; the gateway has (risk_level): ask for the page as filtered then.
+      if (q.risk_level) return (await client.listPage(q)).items
       return client.listActions({ ...q, status: q.status as ActionStatus | undefined })
     },
 
@@ -164,28 +151,27 @@ export function createGateway(target: ApiTarget) {
     },
 
     async health(timeoutMs = 2000): Promise<unknown> {
-      return httpGet(target, '/health', { timeoutMs })
+      return client.health({ timeoutMs })
     },
 
     async publicKey(): Promise<{ key_id: string; public_key_pem: string }> {
-      return (await httpGet(target, '/v1/ledger/public-key')) as { key_id: string; public_key_pem: string }
+      return client.publicKey()
     },
 
     async exportNdjson(fromSeq?: number): Promise<string> {
-      const body = await httpGet(target, '/v1/ledger/export', { accept: 'application/x-ndjson', query: { from_seq: fromSeq }, timeoutMs: 120000 })
-      return typeof body === 'string' ? body : JSON.stringify(body)
+      return client.exportLedger(fromSeq, { timeoutMs: 120000 })
     },
 
     /** The gateway's own verify (GET /v1/ledger/verify): verify-log takes its check of the actions table. */
     async ledgerVerify(): Promise<Record<string, unknown>> {
-      return (await httpGet(target, '/v1/ledger/verify', { timeoutMs: 300000 })) as Record<string, unknown>
+      return client.verifyLedger({ timeoutMs: 300000 })
     },
 
     /** Calls `onFrame` for every SSE frame until `signal` aborts; rejects if the first connection fails. */
     stream(onFrame: (frame: FarameshEvent) => void, o: StreamOptions): Promise<void> {
       return new Promise((resolve, reject) => {
         let opened = false
-        const close = client.onEvents(onFrame, {
+        const sub = client.subscribe(onFrame, {
           ...(o.actionId ? { actionId: o.actionId } : {}),
           signal: o.signal,
           onOpen: () => {
@@ -193,8 +179,8 @@ export function createGateway(target: ApiTarget) {
             opened = true
           },
           onError: (err: Error) => {
-            if (opened && toCliError(err).code === 'CONNECTION') return // onEvents reconnects with Last-Event-ID
-            close()
+            if (opened && toCliError(err).code === 'CONNECTION') return // the subscription reconnects with Last-Event-ID
+            sub.close()
             reject(err)
           },
         })

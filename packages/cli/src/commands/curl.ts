@@ -1,10 +1,6 @@
-import type { Action } from '@faramesh/policy-core'
+import { curlCommand, type CurlKind } from '@faramesh/sdk/curl'
 import { BaseCommand } from '../base-command.js'
 import { actionIdArg } from '../flags.js'
-
-function quote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`
-}
 
 export class Curl extends BaseCommand<typeof Curl> {
   static override summary = 'Print ready-to-copy curl commands for an action'
@@ -16,30 +12,15 @@ export class Curl extends BaseCommand<typeof Curl> {
   async run(): Promise<void> {
     const api = await this.api()
     const action = await api.resolve(this.args.id)
-    const base = api.target.baseUrl
-    const auth = api.target.token ? ` \\\n  -H "Authorization: Bearer $FARAMESH_TOKEN"` : ''
-    const url = `${base}/v1/actions/${action.id}`
-    const commands: Record<string, string> = {
-      get: `curl ${url}${auth}`,
-      events: `curl ${url}/events${auth}`,
-      submit: this.submit(base, auth, action),
-    }
-    if (action.status === 'pending_approval') {
-      const token = action.approval_token ? `"token": "${action.approval_token}", ` : ''
-      for (const [name, approve] of [['approve', true], ['deny', false]] as const) {
-        commands[name] = `curl -X POST ${url}/approval${auth} \\\n  -H "Content-Type: application/json" \\\n  -d ${quote(`{${token}"approve": ${approve}}`)}`
-      }
-    }
+    // The original CLI's layout (as in its README): `curl -X POST http://… \`, values single-quoted where a shell would read them.
+    const opts = { baseUrl: api.target.baseUrl, authenticated: !!api.target.token, layout: 'original' } as const
+    const kinds: CurlKind[] = ['get', 'events', 'submit', ...(action.status === 'pending_approval' ? (['approve', 'deny'] as const) : [])]
+    const commands = Object.fromEntries(kinds.map((k) => [k, curlCommand(k, action, opts)])) as Record<string, string>
     this.output({ action_id: action.id, status: action.status, commands }, () => {
       const lines = [`# Action: ${action.id}`, `# Status: ${action.status}`, '']
       if (commands.approve) lines.push('# Approve:', commands.approve, '', '# Deny:', commands.deny ?? '', '')
       lines.push('# Get:', commands.get ?? '', '', '# Events:', commands.events ?? '', '', '# Submit the same request again:', commands.submit ?? '')
       return lines
     })
-  }
-
-  private submit(base: string, auth: string, a: Action): string {
-    const body = JSON.stringify({ agent_id: a.agent_id, tool: a.tool, operation: a.operation, params: a.params ?? {}, context: a.context ?? {} })
-    return `curl -X POST ${base}/v1/actions${auth} \\\n  -H "Content-Type: application/json" \\\n  -d ${quote(body)}`
   }
 }

@@ -1,6 +1,9 @@
-// A thin fetch client for the gateway's HTTP API, typed with the shared wire types. The dashboard talks to the
-// API only (never to the store), with the reviewer's token when one is set.
+// The dashboard's view of the gateway's HTTP API, over the SDK's operator client (the one HTTP client of the
+// repository), typed with the shared wire types. The dashboard talks to the API only (never to the store), with the
+// reviewer's token when one is set; every failure becomes a DashboardError (errors.ts) naming the path.
 import type { Action, ActionEvent } from '@faramesh/policy-core'
+import { FarameshError, FarameshServerError, FarameshValidationError } from '@faramesh/sdk'
+import { OperatorClient } from '@faramesh/sdk/operator'
 import { DashboardError, errorFromResponse } from '../errors.js'
 import { apiQuery, type Filters } from '../filters.js'
 import { parsePrincipal, type Principal } from '../roles.js'
@@ -29,99 +32,55 @@ export interface ApiClient {
   decide(id: string, approve: boolean, opts: { reason?: string; token?: string | null }): Promise<Action>
 }
 
+/** The SDK's typed errors as the dashboard's: the gateway's status and detail, or why there was no usable answer. */
+export function toDashboardError(err: unknown, where: string): unknown {
+  if (err instanceof DOMException && err.name === 'AbortError') return err
+  if (!(err instanceof FarameshError)) return err
+  const status = err.statusCode
+  if (status !== undefined && status >= 400) return errorFromResponse(status, err.detail, where)
+  // A 2xx that is not JSON, or not the list an endpoint returns.
+  if (err instanceof FarameshServerError) return new DashboardError('BAD_RESPONSE', undefined, where, status ?? null)
+  if (err instanceof FarameshValidationError) return new DashboardError('BAD_INPUT', err.message, where)
+  const cause = err.cause instanceof Error ? err.cause : err
+  return new DashboardError('UNAVAILABLE', `The gateway is unreachable (${String(cause)})`, where)
+}
+
 export function createApiClient(options: ApiClientOptions): ApiClient {
-  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis)
   const base = options.baseUrl.replace(/\/+$/, '')
-
-  async function request(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers)
-    headers.set('Accept', 'application/json')
-    const token = options.getToken()
-    if (token) headers.set('Authorization', `Bearer ${token}`)
-    let res: Response
+  // A person waits at the screen: no retries with backoff, the error shows at once.
+  const client = new OperatorClient({ baseUrl: base, getToken: options.getToken, maxRetries: 0, ...(options.fetch ? { fetch: options.fetch } : {}) })
+  const call = async <T>(where: string, fn: () => Promise<T>): Promise<T> => {
     try {
-      res = await doFetch(base + path, { ...init, headers })
+      return await fn()
     } catch (err) {
-      if (err instanceof DOMException && err.name === 'AbortError') throw err
-      throw new DashboardError('UNAVAILABLE', `The gateway is unreachable (${String(err)})`, path)
-    }
-    if (!res.ok) {
-      let detail: unknown = null
-      try {
-        detail = ((await res.json()) as { detail?: unknown }).detail
-      } catch {
-        // a non-JSON error page: the status alone decides the message
-      }
-      throw errorFromResponse(res.status, detail, path)
-    }
-    return res
-  }
-
-  async function json<T>(path: string, init?: RequestInit): Promise<T> {
-    const res = await request(path, init)
-    try {
-      return (await res.json()) as T
-    } catch {
-      throw new DashboardError('BAD_RESPONSE', undefined, path, res.status)
+      throw toDashboardError(err, where)
     }
   }
-
-  function array<T>(value: unknown, path: string): T[] {
-    if (!Array.isArray(value)) throw new DashboardError('BAD_RESPONSE', 'Expected a list', path)
-    return value as T[]
-  }
-
-  function totalOf(res: Response, fallback: number): number {
-    const header = res.headers.get('X-Total-Count')
-    const n = header === null ? NaN : Number(header)
-    return Number.isFinite(n) && n >= 0 ? n : fallback
-  }
-
   const actionPath = (id: string) => `/v1/actions/${encodeURIComponent(id)}`
 
   return {
     baseUrl: base,
     async whoami(signal) {
-      const body = await json<unknown>('/v1/auth/whoami', { signal })
-      const principal = parsePrincipal(body)
+      const principal = parsePrincipal(await call('/v1/auth/whoami', () => client.whoami({ signal })))
       if (!principal) throw new DashboardError('BAD_RESPONSE', 'whoami returned no name/role', '/v1/auth/whoami')
       return principal
     },
     async listActions(filters, signal) {
-      const path = `/v1/actions?${apiQuery(filters).toString()}`
-      const res = await request(path, { signal })
-      let body: unknown
-      try {
-        body = await res.json()
-      } catch {
-        throw new DashboardError('BAD_RESPONSE', undefined, path, res.status)
-      }
-      const items = array<Action>(body, path)
+      const query = apiQuery(filters)
+      const page = await call(`/v1/actions?${query.toString()}`, () => client.listPage(Object.fromEntries(query), { signal }))
       // Without the header (an older gateway) the best lower bound is what we have seen so far.
-      return { items, total: totalOf(res, (filters.page - 1) * filters.size + items.length) }
+      return { items: page.items, total: page.total ?? (filters.page - 1) * filters.size + page.items.length }
     },
     async recentActions(limit, signal) {
-      return array<Action>(await json<unknown>(`/v1/actions?limit=${limit}`, { signal }), '/v1/actions')
+      return (await call('/v1/actions', () => client.listPage({ limit }, { signal }))).items
     },
-    async countActions(query, signal) {
-      const params = new URLSearchParams({ ...query, limit: '1' })
-      const res = await request(`/v1/actions?${params.toString()}`, { signal })
-      const items = array<Action>(await res.json(), '/v1/actions')
-      return totalOf(res, items.length)
-    },
-    getAction: (id, signal) => json<Action>(actionPath(id), { signal }),
+    countActions: (query, signal) => call('/v1/actions', () => client.countActions(query, { signal })),
+    getAction: (id, signal) => call(actionPath(id), () => client.getAction(id, { signal })),
     async getEvents(id, signal) {
-      return array<ActionEvent>(await json<unknown>(`${actionPath(id)}/events`, { signal }), `${actionPath(id)}/events`)
+      const events = await call(`${actionPath(id)}/events`, () => client.getEvents(id, { signal }))
+      if (!Array.isArray(events)) throw new DashboardError('BAD_RESPONSE', 'Expected a list', `${actionPath(id)}/events`)
+      return events
     },
-    decide(id, approve, opts) {
-      const body: Record<string, unknown> = { approve }
-      if (opts.token) body.token = opts.token
-      if (opts.reason) body.reason = opts.reason
-      return json<Action>(`${actionPath(id)}/approval`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(body),
-      })
-    },
+    decide: (id, approve, opts) => call(`${actionPath(id)}/approval`, () => client.answerApproval(id, approve, opts)),
   }
 }
