@@ -1,13 +1,9 @@
 // One list of action columns for both dialects: which are JSON, how a record becomes row values and back.
 // Column names equal ActionRecord's field names, so the schema, the SQL and the type cannot drift apart silently
 // (schema.test.ts checks the migrated tables against this list).
-import type { ActionStatus } from '@faramesh/policy-core'
+import { ACTION_STATUSES } from '@faramesh/policy-core'
 import { LedgerError } from './errors.js'
 import type { ActionRecord } from './types.js'
-
-export const ACTION_STATUSES: readonly ActionStatus[] = [
-  'pending_decision', 'allowed', 'denied', 'pending_approval', 'approved', 'executing', 'succeeded', 'failed', 'timeout',
-]
 
 type Kind = 'text' | 'json' | 'int'
 export const ACTION_COLUMNS = {
