@@ -1,6 +1,7 @@
 // Bulk data for the list and verify benchmarks, written behind the ledger's back (inserting 1,000,000 rows through
 // the API would measure group commit, not list or verify). Events are chained with the real hash code.
 import { randomUUID } from 'node:crypto'
+import type { ActionStatus } from '@faramesh/policy-core'
 import Database from 'better-sqlite3'
 import type { Sql } from 'postgres'
 import { chainEvents, type StoredEvent, type UnchainedEvent } from '../src/hash-chain.js'
@@ -8,7 +9,7 @@ import { chainEvents, type StoredEvent, type UnchainedEvent } from '../src/hash-
 export const TOOLS = Array.from({ length: 20 }, (_, i) => `tool-${i}`)
 export const AGENTS = 1000
 // Skewed like real traffic: mostly finished actions, a few pending or timed out.
-export const STATUSES = ['succeeded', 'succeeded', 'succeeded', 'allowed', 'denied', 'denied', 'failed', 'pending_approval', 'approved', 'executing', 'timeout'] as const
+export const STATUSES = ['succeeded', 'succeeded', 'succeeded', 'allowed', 'denied', 'denied', 'failed', 'pending_approval', 'approved', 'executing', 'timeout'] as const satisfies readonly ActionStatus[]
 
 function actionRow(i: number, t0: number) {
   const at = new Date(t0 + i * 10).toISOString()

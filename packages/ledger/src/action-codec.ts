@@ -1,23 +1,11 @@
-// One list of action columns for both dialects: which are JSON, how a record becomes row values and back.
-// Column names equal ActionRecord's field names, so the schema, the SQL and the type cannot drift apart silently
-// (schema.test.ts checks the migrated tables against this list).
-import type { ActionStatus } from '@faramesh/policy-core'
+// How an action record becomes row values and back, for both dialects. The columns and which are JSON come from
+// the drizzle schema (src/action-columns.ts is generated from it); column names equal ActionRecord's field names.
+import { ACTION_STATUSES } from '@faramesh/policy-core'
+import { ACTION_COLUMNS } from './action-columns.js'
 import { LedgerError } from './errors.js'
 import type { ActionRecord } from './types.js'
 
-export const ACTION_STATUSES: readonly ActionStatus[] = [
-  'pending_decision', 'allowed', 'denied', 'pending_approval', 'approved', 'executing', 'succeeded', 'failed', 'timeout',
-]
-
-type Kind = 'text' | 'json' | 'int'
-export const ACTION_COLUMNS = {
-  id: 'text', agent_id: 'text', tool: 'text', operation: 'text', params: 'json', context: 'json', status: 'text',
-  decision: 'text', reason: 'text', risk_level: 'text', policy_version: 'text', approval_token_hash: 'text',
-  approval_expires_at: 'text', submitted_by: 'text', result: 'json', error: 'text', created_at: 'text',
-  updated_at: 'text', outcome: 'text', reason_code: 'text', reason_details: 'json', risk_rule: 'text',
-  rule_index: 'int', request_hash: 'text', policy_hash: 'text', profile_id: 'text', profile_version: 'text',
-  profile_hash: 'text', runtime_version: 'text', provenance_id: 'text', idempotency_key: 'text',
-} as const satisfies Record<keyof Required<ActionRecord>, Kind>
+export { ACTION_COLUMNS }
 
 export type ActionColumn = keyof typeof ACTION_COLUMNS
 export const ACTION_COLUMN_NAMES = Object.keys(ACTION_COLUMNS) as ActionColumn[]
@@ -108,8 +96,9 @@ export function prepareAction(action: ActionRecord, now: string): { record: Acti
 /**
  * prepareAction's per-column work written out column by column: named loads and the record as one object literal.
  * A loop over the 31 column names (`action[col]`, `record[col] = …`) made every property access megamorphic: 3.9 µs
- * a call against 1.4 µs this way. The record's type lists every column, so a new column fails to compile here;
- * action-codec.test.ts checks the row's order against ACTION_COLUMN_NAMES.
+ * a call against 1.4 µs this way. Kept by hand and checked against the drizzle schema, the one source: the record's
+ * type lists every column of the generated ACTION_COLUMNS, so a new column fails to compile here, and
+ * test/schema-source.test.ts (like action-codec.test.ts) fails when the row's order is not the schema's.
  */
 function encodeColumns(a: ActionRecord, now: string): { record: ActionRecord; row: RowValues } {
   const e = encodeValue

@@ -9,7 +9,7 @@
 // digest (`{"sha256": …}` of their canonical JSON), so large results are not copied into the chain. Events written
 // before stamps existed are read as the gateway wrote them then; what they cannot vouch for is reported as not
 // covered, never as tampering. The README's "The actions table" section is the reference.
-import { provenanceId, requestHash } from '@faramesh/policy-core'
+import { provenanceId, requestHash, STATUS_BY_DECISION as BY_DECISION } from '@faramesh/policy-core'
 import { ACTION_COLUMNS, ACTION_COLUMN_NAMES, type ActionColumn } from './action-codec.js'
 import { canonicalJson, quote, sha256Hex } from './canonical.js'
 import type { ActionRecord } from './types.js'
@@ -36,8 +36,8 @@ const DECISION_KEYS: readonly ActionColumn[] = [
   'decision', 'outcome', 'policy_hash', 'policy_version', 'profile_hash', 'profile_id', 'profile_version', 'provenance_id',
   'reason', 'reason_code', 'reason_details', 'request_hash', 'risk_level', 'risk_rule', 'rule_index', 'runtime_version',
 ]
-/** CONTRACT.md § Actions: a submit becomes allowed, denied or pending_approval by its decision. */
-const STATUS_BY_DECISION: Readonly<Record<string, string>> = { allow: 'allowed', deny: 'denied', require_approval: 'pending_approval' }
+/** CONTRACT.md § Actions: a submit becomes allowed, denied or pending_approval by its decision (indexed by any meta value). */
+const STATUS_BY_DECISION: Readonly<Record<string, string>> = BY_DECISION
 /** Transitions written before stamps: the status each event type moved the action to. */
 const LEGACY_STATUS: Readonly<Record<string, string>> = {
   approved: 'approved', denied: 'denied', started: 'executing', succeeded: 'succeeded', failed: 'failed', timeout: 'timeout',

@@ -27,6 +27,8 @@ export {
   type UnavailableReason,
 } from './errors.js'
 export { verifyNdjson, type NdjsonInput } from './verify-ndjson.js'
+/** The actions table's columns in table order with how each is stored, generated from the drizzle schema. */
+export { ACTION_COLUMNS } from './action-columns.js'
 export { eventBody, eventHash, type StoredEvent } from './hash-chain.js'
 export { checkpointPayload, keyIdOf } from './signing.js'
 export { sqliteSigningKeyPath } from './signing-key-file.js'

@@ -1,5 +1,5 @@
 // WHERE clauses for list/count, shared by both dialects (only the placeholder style differs).
-import { ACTION_STATUSES } from './action-codec.js'
+import { ACTION_STATUSES } from '@faramesh/policy-core'
 import { decodeCursor, likePattern } from './cursor.js'
 import { LedgerError } from './errors.js'
 import type { ListFilter } from './types.js'

@@ -1,6 +1,6 @@
 // Writes as plain data, so one batch (group commit) can carry many callers' writes into one transaction.
-import type { ActionStatus } from '@faramesh/policy-core'
-import { encodePatch, isPlainJson, prepareAction, toJson, ACTION_STATUSES, type ActionColumn, type RowValues } from './action-codec.js'
+import { ACTION_STATUSES, EVENT_TYPES, type ActionStatus } from '@faramesh/policy-core'
+import { encodePatch, isPlainJson, prepareAction, toJson, type ActionColumn, type RowValues } from './action-codec.js'
 import { CREATE_STAMP, createStamp, WRITE_STAMP, writeStamp } from './action-fold.js'
 import { canonicalJson } from './canonical.js'
 import { LedgerError } from './errors.js'
@@ -8,7 +8,7 @@ import { uuidv7 } from './ids.js'
 import type { StoredEvent, UnchainedEvent } from './hash-chain.js'
 import type { ActionRecord, NewEvent, TransitionRequest } from './types.js'
 
-const EVENT_TYPES = new Set(['created', 'decision_made', 'approved', 'denied', 'started', 'succeeded', 'failed', 'timeout'])
+const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES)
 
 export type WriteOp =
   | { kind: 'create'; record: ActionRecord; row: RowValues; events: UnchainedEvent[] }
@@ -35,7 +35,7 @@ export interface OpResult {
  */
 function prepare(actionId: string, e: NewEvent, now: string, metas: Array<Record<string, unknown>>, at: number): UnchainedEvent {
   if (typeof e !== 'object' || e === null) throw new LedgerError('INVALID_INPUT', 'event must be an object')
-  if (!EVENT_TYPES.has(e.event_type)) throw new LedgerError('INVALID_INPUT', `unknown event_type ${String(e.event_type)}`)
+  if (!KNOWN_EVENT_TYPES.has(e.event_type)) throw new LedgerError('INVALID_INPUT', `unknown event_type ${String(e.event_type)}`)
   let meta = e.meta ?? {}
   if (typeof meta !== 'object' || Array.isArray(meta)) throw new LedgerError('INVALID_INPUT', 'event meta must be an object')
   if (CREATE_STAMP in meta || WRITE_STAMP in meta) {

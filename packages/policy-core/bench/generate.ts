@@ -1,5 +1,6 @@
 // A generated 10,000-rule policy shaped like a big real one: 400 tools with 24 rules each (operations, amount
 // bands, path and method checks, some contains), a few any-tool guard rules spread through the file, default deny.
+import { EFFECTS } from '@faramesh/policy-core'
 
 export interface GeneratedPolicy {
   doc: { rules: Array<Record<string, unknown>> }
@@ -24,7 +25,7 @@ export function generatePolicy(totalRules = 10_000): GeneratedPolicy {
       if (k % 5 === 2) match.path_starts_with = `/data/${k}`
       if (k % 7 === 3) match.method = 'POST'
       if (k % 11 === 4) match.contains = `flag${k}`
-      const effect = ['allow', 'deny', 'require_approval'][k % 3] as string
+      const effect = EFFECTS[k % 3]!
       rules.push({ match, [effect]: true, description: `svc${t} rule ${k}` })
     }
   }

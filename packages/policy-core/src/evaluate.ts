@@ -4,6 +4,7 @@ import type { CompiledRule, Policy } from './policy.js'
 import { prepareRequest } from './prepared-request.js'
 import type { PreparedRequest } from './prepared-request.js'
 import type { Effect, Outcome, ReasonCode, RiskLevel } from './wire.js'
+import { OUTCOME_BY_DECISION } from './wire-values.js'
 
 export interface Decision {
   decision: Effect
@@ -27,11 +28,9 @@ const REASON_CODES: Readonly<Record<Effect, ReasonCode>> = {
   require_approval: 'POLICY_REQUIRE_APPROVAL',
 }
 
-const OUTCOMES: Readonly<Record<Effect, Outcome>> = { allow: 'EXECUTE', require_approval: 'ABSTAIN', deny: 'HALT' }
-
 /** EXECUTE / ABSTAIN / HALT for a decision. */
 export function outcomeOf(decision: Effect): Outcome {
-  return OUTCOMES[decision]
+  return OUTCOME_BY_DECISION[decision]
 }
 
 export function decisionOf(rule: CompiledRule): Decision {

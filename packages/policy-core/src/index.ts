@@ -1,6 +1,15 @@
 // Public API of @faramesh/policy-core (pure: no file or network I/O; see `@faramesh/policy-core/node` for files).
 export type * from './wire.js'
-export { ACTION_STATUSES, EFFECTS, EVENT_TYPES, RISK_LEVELS, ruleRef } from './wire-values.js'
+export {
+  ACTION_STATUSES,
+  EFFECTS,
+  EVENT_TYPES,
+  OUTCOME_BY_DECISION,
+  OUTCOMES,
+  RISK_LEVELS,
+  STATUS_BY_DECISION,
+  ruleRef,
+} from './wire-values.js'
 
 export { PolicyError, POLICY_ERROR_CODES, isPolicyError } from './errors.js'
 export type { PolicyErrorCode, PolicyIssue, PolicyErrorInit } from './errors.js'

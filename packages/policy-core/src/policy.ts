@@ -5,6 +5,7 @@ import type { Condition, Match } from './conditions.js'
 import type { TextMatcher } from './pattern.js'
 import type { PreparedRequest } from './prepared-request.js'
 import type { Effect, RiskLevel } from './wire.js'
+import { EFFECTS } from './wire-values.js'
 
 export interface CompiledRule {
   /** Position in `rules` (0-based), reported as `rule_index`. */
@@ -60,8 +61,6 @@ export interface RawRiskRule {
   when: Match
   risk_level: RiskLevel
 }
-
-export const EFFECTS: readonly Effect[] = ['allow', 'deny', 'require_approval']
 
 export function compileRule(raw: RawRule, index: number, pattern: (s: string) => TextMatcher): CompiledRule {
   const conditions = compileConditions(raw.match, pattern)

@@ -5,8 +5,7 @@
 // so `amount_gt` silently matched everything), and `outcome` must be one of the three outcomes (the original ran
 // any other value as EXECUTE).
 import policySchema from './policy.schema.json' with { type: 'json' }
-
-export const PROFILE_OUTCOMES = ['EXECUTE', 'ABSTAIN', 'HALT'] as const
+import { OUTCOMES } from './wire-values.js'
 
 export const profileSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -29,7 +28,7 @@ export const profileSchema = {
           name: { type: 'string', minLength: 1, description: 'Also the reason of the decisions this rule makes.' },
           when: policySchema.definitions.match,
           pattern: { type: 'string', description: 'RE2 regular expression searched in the canonical JSON of params.' },
-          outcome: { enum: PROFILE_OUTCOMES, description: 'Default HALT.' },
+          outcome: { enum: OUTCOMES, description: 'Default HALT.' },
           reason_code: { type: 'string', minLength: 1, description: 'Default PROFILE_RULE_DENY; any code may be named.' },
         },
       },

@@ -29,3 +29,18 @@ export const EVENT_TYPES = [
 
 export const RISK_LEVELS = ['low', 'medium', 'high'] as const
 export const EFFECTS = ['allow', 'deny', 'require_approval'] as const
+export const OUTCOMES = ['EXECUTE', 'ABSTAIN', 'HALT'] as const
+
+/** CONTRACT.md § Actions: the status a submitted action gets from its decision. */
+export const STATUS_BY_DECISION = {
+  allow: 'allowed',
+  deny: 'denied',
+  require_approval: 'pending_approval',
+} as const satisfies Record<(typeof EFFECTS)[number], (typeof ACTION_STATUSES)[number]>
+
+/** CONTRACT.md § Decisions: the outcome an effect means (a profile may still turn EXECUTE into ABSTAIN or HALT). */
+export const OUTCOME_BY_DECISION = {
+  allow: 'EXECUTE',
+  require_approval: 'ABSTAIN',
+  deny: 'HALT',
+} as const satisfies Record<(typeof EFFECTS)[number], (typeof OUTCOMES)[number]>

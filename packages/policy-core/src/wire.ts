@@ -1,10 +1,10 @@
 // The wire contract (CONTRACT.md) as types. The server, ledger, SDK, CLI and dashboard all import these,
 // so a field is defined once. Type-only: the enumerations' values live in wire-values.ts.
-import type { ACTION_STATUSES, EFFECTS, EVENT_TYPES, RISK_LEVELS } from './wire-values.js'
+import type { ACTION_STATUSES, EFFECTS, EVENT_TYPES, OUTCOMES, RISK_LEVELS } from './wire-values.js'
 
 export type Effect = (typeof EFFECTS)[number]
 export type RiskLevel = (typeof RISK_LEVELS)[number]
-export type Outcome = 'EXECUTE' | 'ABSTAIN' | 'HALT'
+export type Outcome = (typeof OUTCOMES)[number]
 /** The reason codes the gateway gives by itself (CONTRACT.md § Decisions). */
 export type KnownReasonCode =
   | 'POLICY_ALLOW'

@@ -1,7 +1,7 @@
 // The action lifecycle (CONTRACT.md § Actions, § Approvals): submit, approve/deny, start, report, expire. Routes
 // and the demo seed call these; every state change is one compare-and-set ledger transition with its event.
 import { randomUUID } from 'node:crypto'
-import type { ActionStatus, GateDecision } from '@faramesh/policy-core'
+import { STATUS_BY_DECISION, type ActionStatus, type GateDecision } from '@faramesh/policy-core'
 import { LedgerError, type ActionRecord, type Ledger } from '@faramesh/ledger'
 import type { ApprovalTokens } from './approval-tokens.js'
 import { can, seesApprovalTokens, type Principal } from './auth.js'
@@ -24,7 +24,6 @@ export interface ServiceDeps {
   admission?: () => Promise<void> | undefined
 }
 
-const STATUS_BY_DECISION = { allow: 'allowed', deny: 'denied', require_approval: 'pending_approval' } as const
 
 export const NOT_PENDING = 'Action is not in pending_approval status'
 export const IDEMPOTENCY_REUSED = 'Idempotency-Key was already used for a different request'

@@ -1,9 +1,8 @@
 // JSON Schemas for every request body and query. They validate requests (compiled once by ajv, see validate.ts)
 // and they are the components of the OpenAPI document (openapi.ts), so the two cannot drift apart.
-import { ACTION_STATUSES } from '@faramesh/policy-core'
+import { ACTION_STATUSES, RISK_LEVELS, type ActionStatus, type RiskLevel } from '@faramesh/policy-core'
 
 const ID = { type: 'string', minLength: 1, maxLength: 256 } as const
-const STATUSES = ACTION_STATUSES
 
 export const submitSchema = {
   $id: 'SubmitAction',
@@ -57,10 +56,10 @@ export const listQuerySchema = {
   properties: {
     limit: { type: 'integer', minimum: 1, maximum: 1000, default: 20 },
     offset: { type: 'integer', minimum: 0, maximum: 1_000_000_000, default: 0 },
-    status: { type: 'string', enum: STATUSES },
+    status: { type: 'string', enum: ACTION_STATUSES },
     tool: { type: 'string', maxLength: 256 },
     agent_id: { type: 'string', maxLength: 256 },
-    risk_level: { type: 'string', enum: ['low', 'medium', 'high'] },
+    risk_level: { type: 'string', enum: RISK_LEVELS },
     q: { type: 'string', maxLength: 256 },
     cursor: { type: 'string', maxLength: 512 },
   },
@@ -73,7 +72,7 @@ export const sseQuerySchema = {
     action_id: { type: 'string', maxLength: 256 },
     agent_id: { type: 'string', maxLength: 256 },
     tool: { type: 'string', maxLength: 256 },
-    status: { type: 'string', enum: STATUSES },
+    status: { type: 'string', enum: ACTION_STATUSES },
     event_type: { type: 'string', maxLength: 64 },
     last_event_id: { type: 'integer', minimum: 0 },
     token: { type: 'string', maxLength: 512 },
@@ -105,10 +104,10 @@ export interface ResultBody {
 export interface ListQuery {
   limit: number
   offset: number
-  status?: (typeof STATUSES)[number]
+  status?: ActionStatus
   tool?: string
   agent_id?: string
-  risk_level?: 'low' | 'medium' | 'high'
+  risk_level?: RiskLevel
   q?: string
   cursor?: string
 }

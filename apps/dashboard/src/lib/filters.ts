@@ -1,19 +1,11 @@
 // The table's filters live in the URL, so a reviewer can share or reload exactly what they see. One parse, one
 // serialise, and the query sent to GET /v1/actions, all from the same object.
 import type { Action, ActionStatus, RiskLevel } from '@faramesh/policy-core'
+import { ACTION_STATUSES, RISK_LEVELS } from '@faramesh/policy-core/wire'
 
-export const STATUSES: readonly ActionStatus[] = [
-  'pending_approval',
-  'pending_decision',
-  'allowed',
-  'approved',
-  'denied',
-  'executing',
-  'succeeded',
-  'failed',
-  'timeout',
-]
-export const RISK_LEVELS: readonly RiskLevel[] = ['low', 'medium', 'high']
+/** The status filter's choices: what a reviewer looks for first, then the rest in the contract's order. */
+export const STATUSES: readonly ActionStatus[] = ['pending_approval', ...ACTION_STATUSES.filter((s) => s !== 'pending_approval')]
+export { RISK_LEVELS }
 export const PAGE_SIZES = [25, 50, 100] as const
 export const DEFAULT_PAGE_SIZE = 25
 

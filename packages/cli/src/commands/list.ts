@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../base-command.js'
-import { ACTION_STATUSES } from '../flags.js'
+import { ACTION_STATUSES, RISK_LEVELS } from '../flags.js'
 import { actionsTable } from '../output/action-view.js'
 
 export class List extends BaseCommand<typeof List> {
@@ -18,7 +18,7 @@ export class List extends BaseCommand<typeof List> {
     status: Flags.string({ char: 's', description: 'Only actions with this status', options: [...ACTION_STATUSES] }),
     tool: Flags.string({ char: 't', description: 'Only actions for this tool' }),
     agent: Flags.string({ char: 'a', description: 'Only actions of this agent id' }),
-    risk: Flags.string({ description: 'Only actions with this risk level', options: ['low', 'medium', 'high'] }),
+    risk: Flags.string({ description: 'Only actions with this risk level', options: [...RISK_LEVELS] }),
   }
 
   async run(): Promise<void> {

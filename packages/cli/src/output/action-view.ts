@@ -1,5 +1,5 @@
 // Human renderings of actions and events shared by several commands.
-import type { Action, ActionEvent, ActionStatus } from '@faramesh/policy-core'
+import { STATUS_BY_DECISION, type Action, type ActionEvent, type ActionStatus } from '@faramesh/policy-core'
 import { paint, paintDecision, paintRisk, paintStatus } from './color.js'
 import { formatJsonInline, formatTime, orDash, shortId } from './format.js'
 import { printable } from './terminal.js'
@@ -71,7 +71,7 @@ export function statusAfter(event: ActionEvent, before: ActionStatus | null): Ac
       return 'pending_decision'
     case 'decision_made': {
       const d = event.meta?.decision
-      return d === 'allow' ? 'allowed' : d === 'deny' ? 'denied' : d === 'require_approval' ? 'pending_approval' : before
+      return typeof d === 'string' && Object.hasOwn(STATUS_BY_DECISION, d) ? STATUS_BY_DECISION[d as keyof typeof STATUS_BY_DECISION] : before
     }
     case 'approved':
       return 'approved'

@@ -9,7 +9,8 @@ import { pgError } from './errors.js'
 import { migratePostgres } from './migrator.js'
 import { createPostgresStore } from './store.js'
 
-export * as postgresSchema from './schema.js'
+// The drizzle schema is `@faramesh/ledger/postgres/schema`: not re-exported here, so opening a ledger never loads
+// drizzle-orm (about 0.4 s of imports on the benchmark machine: packages/ledger/README.md § Schema and migrations).
 
 export interface PostgresLedgerOptions extends LedgerOptions {
   /** Connection pool size (default 10). */

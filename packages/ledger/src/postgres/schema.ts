@@ -1,5 +1,8 @@
-// The Postgres schema as code (drizzle-orm). migrations/postgres/*.sql create exactly these tables; schema.test.ts
-// compares them column by column.
+// The Postgres schema as code (drizzle-orm): the one source of the Postgres tables, the SQLite schema's twin (drizzle
+// has no dialect-neutral table; test/schema-source.test.ts holds the action columns of both equal). `pnpm db:generate`
+// writes the next migrations/postgres/NNNN_name.sql from it; test/schema.test.ts checks the migrations build exactly
+// these tables. UNIQUE constraints carry the names Postgres gave the hand-written ones, so drizzle-kit's snapshot
+// names what the database has.
 import { sql } from 'drizzle-orm'
 import { bigint, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core'
 
@@ -7,7 +10,7 @@ export const actions = pgTable(
   'actions',
   {
     pos: bigint('pos', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    id: text('id').notNull().unique(),
+    id: text('id').notNull().unique('actions_id_key'),
     agent_id: text('agent_id').notNull(),
     tool: text('tool').notNull(),
     operation: text('operation').notNull(),
@@ -43,6 +46,7 @@ export const actions = pgTable(
     index('actions_status_pos').on(t.status, t.pos),
     index('actions_tool_pos').on(t.tool, t.pos),
     index('actions_agent_pos').on(t.agent_id, t.pos),
+    index('actions_approval_expiry').on(t.approval_expires_at).where(sql`${t.status} = 'pending_approval'`),
     index('actions_submitted_by_pos').on(t.submitted_by, t.pos),
     uniqueIndex('actions_idempotency_key')
       .on(sql`coalesce(${t.submitted_by}, ${t.agent_id})`, t.idempotency_key)
@@ -54,7 +58,7 @@ export const actionEvents = pgTable(
   'action_events',
   {
     seq: bigint('seq', { mode: 'number' }).primaryKey(),
-    id: text('id').notNull().unique(),
+    id: text('id').notNull().unique('action_events_id_key'),
     action_id: text('action_id').notNull(),
     event_type: text('event_type').notNull(),
     /** Canonical JSON text: hashed as stored. */

@@ -9,7 +9,8 @@ import { checkSchemaVersion, migrateSqlite } from './migrator.js'
 import { createSqliteStore } from './store.js'
 import { inlineWriter, refusingWriter, startWriteWorker } from './write-client.js'
 
-export * as sqliteSchema from './schema.js'
+// The drizzle schema is `@faramesh/ledger/sqlite/schema`: not re-exported here, so opening a ledger never loads
+// drizzle-orm (about 0.4 s of imports on the benchmark machine: packages/ledger/README.md § Schema and migrations).
 
 /**
  * Open the ledger at `path` (':memory:' for a throw-away one). The checkpoint key comes from

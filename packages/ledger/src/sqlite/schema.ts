@@ -1,5 +1,7 @@
-// The SQLite schema as code (drizzle-orm). migrations/sqlite/*.sql create exactly these tables; schema.test.ts
-// compares them column by column.
+// The SQLite schema as code (drizzle-orm): the one source of the tables. `pnpm db:generate` writes the next
+// migrations/sqlite/NNNN_name.sql from it (drizzle-kit) and src/action-columns.ts from its actions table;
+// test/schema.test.ts checks that the migrations build exactly these tables, test/schema-source.test.ts that nothing
+// generated from it is stale. JSON columns are text in json mode (the codec stores JSON text itself).
 import { sql } from 'drizzle-orm'
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 
@@ -11,8 +13,8 @@ export const actions = sqliteTable(
     agent_id: text('agent_id').notNull(),
     tool: text('tool').notNull(),
     operation: text('operation').notNull(),
-    params: text('params').notNull().default('{}'),
-    context: text('context').notNull().default('{}'),
+    params: text('params', { mode: 'json' }).notNull().default('{}'),
+    context: text('context', { mode: 'json' }).notNull().default('{}'),
     status: text('status').notNull(),
     decision: text('decision'),
     reason: text('reason'),
@@ -21,13 +23,13 @@ export const actions = sqliteTable(
     approval_token_hash: text('approval_token_hash'),
     approval_expires_at: text('approval_expires_at'),
     submitted_by: text('submitted_by'),
-    result: text('result'),
+    result: text('result', { mode: 'json' }),
     error: text('error'),
     created_at: text('created_at').notNull(),
     updated_at: text('updated_at').notNull(),
     outcome: text('outcome'),
     reason_code: text('reason_code'),
-    reason_details: text('reason_details'),
+    reason_details: text('reason_details', { mode: 'json' }),
     risk_rule: text('risk_rule'),
     rule_index: integer('rule_index'),
     request_hash: text('request_hash'),
@@ -43,6 +45,7 @@ export const actions = sqliteTable(
     index('actions_status_pos').on(t.status, t.pos),
     index('actions_tool_pos').on(t.tool, t.pos),
     index('actions_agent_pos').on(t.agent_id, t.pos),
+    index('actions_approval_expiry').on(t.approval_expires_at).where(sql`${t.status} = 'pending_approval'`),
     index('actions_submitted_by_pos').on(t.submitted_by, t.pos).where(sql`${t.submitted_by} is not null`),
     uniqueIndex('actions_idempotency_key')
       .on(sql`coalesce(${t.submitted_by}, ${t.agent_id})`, t.idempotency_key)

@@ -1,4 +1,5 @@
 // Decisions without storage: POST /v1/gate/decide and the playground (CONTRACT.md § Decisions).
+import { STATUS_BY_DECISION } from '@faramesh/policy-core'
 import type { Hono } from 'hono'
 import { requirePermission } from '../auth.js'
 import type { GatewayEnv, RouteDeps } from '../app-env.js'
@@ -6,8 +7,6 @@ import { readBodyText, readJsonBody } from '../body.js'
 import { gateDecideOp } from '../submit-ops.js'
 import { checkSubmit } from '../validate.js'
 import { PLAYGROUND_HTML } from './playground-html.js'
-
-const STATUS = { allow: 'allowed', deny: 'denied', require_approval: 'pending_approval' } as const
 
 export function gateRoutes(app: Hono<GatewayEnv>, d: RouteDeps): void {
   app.post('/v1/gate/decide', async (c) => c.json(gateDecideOp(d.service, c.get('principal'), await readBodyText(c))))
@@ -19,7 +18,7 @@ export function gateRoutes(app: Hono<GatewayEnv>, d: RouteDeps): void {
     const body = checkSubmit(await readJsonBody(c))
     const r = d.service.decideRequest(c.get('principal'), body, '/playground/eval')
     return c.json({
-      status: STATUS[r.decision],
+      status: STATUS_BY_DECISION[r.decision],
       decision: r.decision,
       reason: r.reason,
       risk_level: r.risk_level,

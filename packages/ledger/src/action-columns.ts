@@ -1,0 +1,38 @@
+// Generated from src/sqlite/schema.ts by `pnpm db:generate` (scripts/write-action-columns.ts): do not edit.
+// The actions table's columns in table order (the order of the INSERT's placeholders and of the encoded row),
+// without the list position `pos`; test/schema.test.ts fails when this file and the schema disagree.
+import type { ActionRecord } from './types.js'
+
+export const ACTION_COLUMNS = {
+  id: 'text',
+  agent_id: 'text',
+  tool: 'text',
+  operation: 'text',
+  params: 'json',
+  context: 'json',
+  status: 'text',
+  decision: 'text',
+  reason: 'text',
+  risk_level: 'text',
+  policy_version: 'text',
+  approval_token_hash: 'text',
+  approval_expires_at: 'text',
+  submitted_by: 'text',
+  result: 'json',
+  error: 'text',
+  created_at: 'text',
+  updated_at: 'text',
+  outcome: 'text',
+  reason_code: 'text',
+  reason_details: 'json',
+  risk_rule: 'text',
+  rule_index: 'int',
+  request_hash: 'text',
+  policy_hash: 'text',
+  profile_id: 'text',
+  profile_version: 'text',
+  profile_hash: 'text',
+  runtime_version: 'text',
+  provenance_id: 'text',
+  idempotency_key: 'text',
+} as const satisfies Record<keyof Required<ActionRecord>, 'text' | 'json' | 'int'>
