@@ -2,6 +2,7 @@
 // hashes and provenance. /v1/actions, /v1/gate/decide, the playground and the CLI's policy test, policy simulate and
 // replay-decision all call this, so a stored decision can be reproduced byte for byte. No HTTP, no I/O.
 import {
+  OUTCOME_BY_DECISION,
   evaluate,
   evaluateProfile,
   policyVersion,
@@ -12,7 +13,6 @@ import {
   type ActionRequest,
   type Effect,
   type GateDecision,
-  type Outcome,
   type Policy,
   type Profile,
   type ReasonCode,
@@ -40,7 +40,6 @@ export interface NormalizedRequest {
   context: Record<string, unknown>
 }
 
-const OUTCOME: Record<Effect, Outcome> = { allow: 'EXECUTE', require_approval: 'ABSTAIN', deny: 'HALT' }
 const DECISION_BY_OUTCOME = { ABSTAIN: 'require_approval', HALT: 'deny' } as const
 const profileHashes = new WeakMap<object, string | null>()
 
@@ -129,7 +128,7 @@ export function decide(deps: DecideDeps, request: ActionRequest): GateDecision {
     tool: req.tool,
     operation: req.operation,
     decision: v.decision,
-    outcome: OUTCOME[v.decision],
+    outcome: OUTCOME_BY_DECISION[v.decision],
     reason: v.reason,
     reason_code: v.reason_code,
     reason_details: v.reason_details,
