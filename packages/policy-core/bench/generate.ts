@@ -1,13 +1,13 @@
 // A generated 10,000-rule policy shaped like a big real one: 400 tools with 24 rules each (operations, amount
 // bands, path and method checks, some contains), a few any-tool guard rules spread through the file, default deny.
-import { EFFECTS } from '@faramesh/policy-core'
 
 export interface GeneratedPolicy {
   doc: { rules: Array<Record<string, unknown>> }
   requests: Array<{ agent_id: string; tool: string; operation: string; params: Record<string, unknown>; context: Record<string, unknown> }>
 }
 
-export function generatePolicy(totalRules = 10_000): GeneratedPolicy {
+/** `effects`: the package's EFFECTS, handed in by run.ts from the built package (typecheck runs before the build). */
+export function generatePolicy(effects: readonly string[], totalRules = 10_000): GeneratedPolicy {
   const tools = 400
   const perTool = 24
   const rules: Array<Record<string, unknown>> = []
@@ -25,7 +25,7 @@ export function generatePolicy(totalRules = 10_000): GeneratedPolicy {
       if (k % 5 === 2) match.path_starts_with = `/data/${k}`
       if (k % 7 === 3) match.method = 'POST'
       if (k % 11 === 4) match.contains = `flag${k}`
-      const effect = EFFECTS[k % 3]!
+      const effect = effects[k % effects.length]!
       rules.push({ match, [effect]: true, description: `svc${t} rule ${k}` })
     }
   }

@@ -21,7 +21,7 @@ const mix = SEED_MIX
 const seedResult = measure((i) => core.evaluate(seed, mix[i % mix.length]), { perRound: 2_000, rounds, warmupRounds: 200 })
 
 // 2. Generated 10,000-rule policy.
-const gen = generatePolicy(10_000)
+const gen = generatePolicy(core.EFFECTS, 10_000)
 const bigYaml = dump(gen.doc)
 const t0 = performance.now()
 const big = core.parsePolicy(bigYaml)
