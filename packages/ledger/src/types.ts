@@ -1,18 +1,10 @@
 // The one Ledger interface; `@faramesh/ledger/sqlite` and `@faramesh/ledger/postgres` implement it.
-import type { ActionEvent, ActionStatus, Checkpoint, DecisionFields, EventType } from '@faramesh/policy-core'
+import type { ActionCore, ActionEvent, ActionStatus, Checkpoint, DecisionFields, EventType } from '@faramesh/policy-core'
 
 /** An action as stored. The server turns it into the API's `Action` (adds examples, hides secrets). */
 export interface ActionRecord
-  extends Partial<Omit<DecisionFields, 'decision' | 'reason' | 'risk_level' | 'policy_version'>> {
-  id: string
-  agent_id: string
-  tool: string
-  operation: string
-  params: Record<string, unknown>
-  context: Record<string, unknown>
-  status: ActionStatus
-  decision: DecisionFields['decision'] | null
-  reason: string | null
+  extends ActionCore,
+    Partial<Omit<DecisionFields, 'decision' | 'reason' | 'risk_level' | 'policy_version'>> {
   risk_level: DecisionFields['risk_level']
   policy_version: string | null
   /** sha256 hex of the approval token; the token itself is never stored. */

@@ -65,8 +65,8 @@ export interface GateDecision extends DecisionFields {
   operation: string
 }
 
-/** An action as the API returns it. */
-export interface Action extends Partial<Omit<DecisionFields, 'decision' | 'policy_version'>> {
+/** What every form of an action has: the request, where it stands, and the decision on it. */
+export interface ActionCore {
   id: string
   agent_id: string
   tool: string
@@ -76,6 +76,10 @@ export interface Action extends Partial<Omit<DecisionFields, 'decision' | 'polic
   status: ActionStatus
   decision: Effect | null
   reason: string | null
+}
+
+/** An action as the API returns it. */
+export interface Action extends ActionCore, Partial<Omit<DecisionFields, 'decision' | 'reason' | 'policy_version'>> {
   risk_level: RiskLevel | null
   approval_token: string | null
   policy_version: string | null
