@@ -25,10 +25,14 @@ let wake = null
 
 /** Write this client every buffer it has not had, until its socket is full. */
 function pump(c) {
+  // A client whose socket is full waits for its one 'drain'; pumping it again before then would stack listeners.
+  if (c.waiting) return
   while (!c.destroyed && c.next < base + batches.length) {
     const ok = c.write(batches[c.next++ - base])
     if (!ok) {
+      c.waiting = true
       c.once('drain', () => {
+        c.waiting = false
         pump(c)
         wake?.()
       })
