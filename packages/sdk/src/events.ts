@@ -25,7 +25,7 @@ export interface SubscribeOptions extends OnEventsOptions {
   lastEventId?: string
   /** No byte (not even a heartbeat) for this long, or no answer to the request, means the connection is dead. */
   idleTimeoutMs?: number
-  /** Longest wait between reconnects (default 30000); the server's `retry:` wins when it sends one. */
+  /** Longest wait between reconnects (default 30000); the server's `retry:` is followed within the back-off and this bound. */
   maxBackoffMs?: number
   /** Called before each connection attempt (0 for the first). */
   onConnecting?: (attempt: number) => void
@@ -111,7 +111,10 @@ export function subscribeEvents(c: CoreClient, handler: (event: FarameshEvent) =
         ctl.signal.removeEventListener('abort', drop)
       }
       if (o.reconnect === false || ctl.signal.aborted) break
-      const wait = retry ?? Math.min(delay, o.maxBackoffMs ?? 30000)
+      // The server's retry: is a wish, not an order: never faster than the back-off (retry: 0 from a broken proxy
+      // must not make every client reconnect in a loop) and never past maxBackoffMs (a huge value overflowed
+      // setTimeout, which then fires after 1 ms: the same loop).
+      const wait = Math.min(Math.max(retry ?? 0, delay), o.maxBackoffMs ?? 30000)
       o.onReconnect?.(wait)
       await sleep(wait, ctl.signal).catch(() => undefined)
       delay = Math.min(delay * 2, o.maxBackoffMs ?? 30000)

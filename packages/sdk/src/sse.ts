@@ -60,7 +60,12 @@ export async function openStream(
   const f = t.config.fetch ?? globalThis.fetch
   const extra: Record<string, string> = { accept: 'text/event-stream' }
   if (o.lastEventId) extra['last-event-id'] = o.lastEventId
-  const cleanup = () => o.signal?.removeEventListener('abort', onAbort)
+  // Also ends the connection: however the stream ends (refused, broken, a consumer that stopped), a body nobody
+  // reads would otherwise stay open with the peer.
+  const cleanup = () => {
+    o.signal?.removeEventListener('abort', onAbort)
+    ctl.abort()
+  }
   let res: Response
   try {
     res = await f(t.url('/v1/events', { action_id: o.actionId }), { headers: t.headers(extra), signal: ctl.signal })
@@ -76,7 +81,6 @@ export async function openStream(
   const type = res.headers.get('content-type') ?? ''
   if (!res.ok || !res.body || !type.includes('text/event-stream')) {
     cleanup()
-    ctl.abort()
     const text = await res.text().catch(() => '')
     let body: unknown = text
     try {
@@ -108,5 +112,5 @@ export async function openStream(
       cleanup()
     }
   }
-  return { frames: frames(), lastEventId: () => last, close: () => ctl.abort() }
+  return { frames: frames(), lastEventId: () => last, close: cleanup }
 }
