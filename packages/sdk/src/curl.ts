@@ -3,6 +3,7 @@
 // quotes, so nothing in it is expanded or run. The API token is never written: the command reads $FARAMESH_TOKEN,
 // so a snippet pasted in a chat or ticket does not leak a credential. Browser-safe: no Node imports.
 import type { Action } from '@faramesh/policy-core'
+import { checkId } from './validate.js'
 
 export type CurlKind = 'get' | 'events' | 'submit' | 'approve' | 'deny'
 
@@ -42,7 +43,7 @@ export function curlCommand(kind: CurlKind, action: CurlAction, opts: CurlOption
   const word = original ? shellWord : shellQuote
   const curl = original ? 'curl' : 'curl -sS'
   const base = opts.baseUrl.replace(/\/+$/, '')
-  const url = `${base}/v1/actions/${encodeURIComponent(action.id)}`
+  const url = `${base}/v1/actions/${checkId(action.id)}`
   const auth = opts.authenticated ? ` \\\n  -H "Authorization: Bearer $FARAMESH_TOKEN"` : ''
   const post = (to: string, body: string) =>
     `${curl} -X POST ${word(to)}${auth} \\\n  -H "Content-Type: application/json" \\\n  -d ${shellQuote(body)}`

@@ -18,7 +18,8 @@ export function checkRequest(r: ActionRequest): ActionRequest {
   return { agent_id: r.agent_id, tool: r.tool, operation: r.operation, params: r.params ?? {}, context: r.context ?? {} }
 }
 
+/** The id as one path segment; `.` and `..` (and '') would be resolved by the URL parser, and by curl, into another route. */
 export function checkId(id: unknown): string {
-  if (typeof id !== 'string' || !id) throw invalid('action id must be a non-empty string')
+  if (typeof id !== 'string' || /^\.{0,2}$/.test(id)) throw invalid('action id must be a non-empty string')
   return encodeURIComponent(id)
 }
