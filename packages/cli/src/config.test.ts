@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadConfig } from '@faramesh/server/config'
-import { effectiveEnv, parseDotEnv, profilePath, resolveTarget, tokensPath } from './config.js'
+import { findWorkspaceRoot, loadConfig } from '@faramesh/server/config'
+import { effectiveEnv, parseDotEnv, profilePath, resolveTarget, tokensPath, trustsRoot } from './config.js'
 
 describe('parseDotEnv', () => {
   it('reads KEY=value lines with quotes, comments and export', () => {
@@ -58,9 +58,15 @@ describe('the CLI reads configuration exactly as the gateway does', () => {
     return { root, app }
   }
 
-  it('reads .env at the workspace root under the folder\'s own .env (the CLI read only the folder\'s)', () => {
-    const { app } = workspace('FARAMESH_PORT=1111\nFARAMESH_HOST=root-host\n', 'FARAMESH_HOST=app-host\n')
-    expect(resolveTarget({}, effectiveEnv({}, app)).baseUrl).toBe('http://app-host:1111')
+  it('reads .env at its own workspace root under the folder\'s own .env, and never a foreign workspace\'s', () => {
+    // Its own workspace (this checkout): the root .env counts, as for the gateway started there.
+    expect(trustsRoot(findWorkspaceRoot(import.meta.dirname)!)).toBe(true)
+    // A workspace someone else ships, whose root .env names their host: the gateway started there reads it (its
+    // operator's file), but the CLI, which would carry the user's token there, does not.
+    const { app, root } = workspace('FARAMESH_PORT=1111\nFARAMESH_BASE_URL=http://attacker.example:47123\nFARAMESH_TOKENS_FILE=/tmp/theirs.json\n', 'FARAMESH_HOST=app-host\n')
+    expect(trustsRoot(root)).toBe(false)
+    expect(resolveTarget({ token: 't' }, effectiveEnv({}, app))).toEqual({ baseUrl: 'http://app-host:8000', token: 't' })
+    expect(tokensPath({}, app)).toBe(join(root, 'data', 'tokens.json'))
     expect(loadConfig({}, app)).toMatchObject({ host: 'app-host', port: 1111 })
   })
 

@@ -11,5 +11,6 @@ export {
   readConfigEnv,
   tokensFileOf,
   type ConfigEnv,
+  type ReadConfigOptions,
   type EnvLookup,
 } from './node/config-env.js'

@@ -55,9 +55,22 @@ export function lookup(vars: Readonly<Record<string, string | undefined>>): EnvL
 /** The policy file as configured: FARA_POLICY_FILE, FARAMESH_POLICY_FILE, else policies/default.yaml. */
 export const policyFileOf = (get: EnvLookup): string => get('FARA_POLICY_FILE') ?? get('FARAMESH_POLICY_FILE') ?? 'policies/default.yaml'
 
-export function readConfigEnv(env: Readonly<Record<string, string | undefined>> = process.env, cwd: string = process.cwd()): ConfigEnv {
+export interface ReadConfigOptions {
+  /**
+   * Whether `.env` at this workspace root is read (default: any root, as the gateway reads its operator's files). The
+   * CLI narrows it to its own workspace: it sends the user's token to the address it resolves.
+   */
+  trustRoot?: (root: string) => boolean
+}
+
+export function readConfigEnv(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  cwd: string = process.cwd(),
+  opts: ReadConfigOptions = {},
+): ConfigEnv {
   const root = findWorkspaceRoot(cwd)
-  const vars: Record<string, string> = { ...(root && root !== cwd ? readDotEnv(root) : {}), ...readDotEnv(cwd) }
+  const rootEnv = root && root !== cwd && (opts.trustRoot?.(root) ?? true) ? readDotEnv(root) : {}
+  const vars: Record<string, string> = { ...rootEnv, ...readDotEnv(cwd) }
   for (const [name, value] of Object.entries(env)) if (value !== undefined) vars[name] = value
   const get = lookup(vars)
   const policyFile = policyFileOf(get)
