@@ -1,39 +1,19 @@
 // startGateway end to end on 127.0.0.1: files, hot reload, refusal to start, UI, demo, metrics text.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import parsePrometheus from 'parse-prometheus-text-format'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createLogger } from '../src/logger.js'
+import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../src/node/config.js'
-import { startGateway, type GatewayHandle } from '../src/node/start-gateway.js'
+import type { GatewayHandle } from '../src/node/start-gateway.js'
+import { gatewayFolder } from './gateway-folder.js'
 import { eventually, metricValue } from './helpers.js'
 
 const ALLOW_HTTP = 'rules:\n  - match: { tool: http, op: "*" }\n    allow: true\n'
 const DENY_HTTP = 'rules:\n  - match: { tool: http, op: "*" }\n    deny: true\n    description: now denied\n'
 const BROKEN = 'rules:\n  - match: { tool: http, op: "*" }\n    allow: true\n    deny: true\n'
 
-let dir: string
-let gw: GatewayHandle | null = null
-let logs: string[] = []
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'faramesh-gw-'))
-  mkdirSync(join(dir, 'policies'))
-  writeFileSync(join(dir, 'policies', 'default.yaml'), ALLOW_HTTP)
-  logs = []
-})
-afterEach(async () => {
-  await gw?.close()
-  gw = null
-  rmSync(dir, { recursive: true, force: true })
-})
-
-const start = async (env: Record<string, string> = {}) => {
-  gw = await startGateway(loadConfig({ FARAMESH_PORT: '0', ...env }, dir), {
-    logger: createLogger({ level: 'debug', write: (l) => logs.push(l) }),
-  })
-  return gw
-}
+const f = gatewayFolder('faramesh-gw-', ALLOW_HTTP)
+const start = f.start
 const decide = async (g: GatewayHandle) =>
   (await (await fetch(`${g.url}/v1/gate/decide`, { method: 'POST', body: JSON.stringify({ agent_id: 'a', tool: 'http', operation: 'get' }) })).json()) as {
     decision: string
@@ -46,29 +26,29 @@ describe('startGateway', () => {
     expect(await (await fetch(`${g.url}/health`)).json()).toEqual({ status: 'healthy' })
     expect((await fetch(`${g.url}/ready`)).status).toBe(200)
     const info = await (await fetch(`${g.url}/v1/policy/info`)).json()
-    expect(info).toMatchObject({ policy_file: 'policies/default.yaml', policy_path: join(dir, 'policies', 'default.yaml'), exists: true })
+    expect(info).toMatchObject({ policy_file: 'policies/default.yaml', policy_path: join(f.dir, 'policies', 'default.yaml'), exists: true })
     await g.close()
-    gw = null
+    f.gw = null
     const { existsSync } = await import('node:fs')
-    expect(existsSync(join(dir, 'data', 'actions.db'))).toBe(true)
+    expect(existsSync(join(f.dir, 'data', 'actions.db'))).toBe(true)
   })
 
   it('hot reload: a broken policy keeps the old one (logged, counted); a fixed one takes over', async () => {
     const g = await start({ FARAMESH_HOT_RELOAD: '1' })
     expect((await decide(g)).decision).toBe('allow')
-    writeFileSync(join(dir, 'policies', 'default.yaml'), BROKEN)
-    await eventually(async () => logs.some((l) => l.includes('policy reload failed')), 5000)
+    writeFileSync(join(f.dir, 'policies', 'default.yaml'), BROKEN)
+    await eventually(async () => f.logs.some((l) => l.includes('policy reload failed')), 5000)
     expect((await decide(g)).decision).toBe('allow')
-    const failed = logs.find((l) => l.includes('policy reload failed'))!
+    const failed = f.logs.find((l) => l.includes('policy reload failed'))!
     expect(JSON.parse(failed).error).toMatch(/default\.yaml:\d+:\d+/)
-    writeFileSync(join(dir, 'policies', 'default.yaml'), DENY_HTTP)
+    writeFileSync(join(f.dir, 'policies', 'default.yaml'), DENY_HTTP)
     await eventually(async () => (await decide(g)).decision === 'deny', 5000)
     expect(await metricValue(g.url, 'faramesh_policy_reloads_total', { result: 'failure' })).toBeGreaterThanOrEqual(1)
     expect(await metricValue(g.url, 'faramesh_policy_reloads_total', { result: 'success' })).toBeGreaterThanOrEqual(1)
   })
 
   it('refuses to start on a corrupted policy, naming file, line and reason', async () => {
-    writeFileSync(join(dir, 'policies', 'default.yaml'), BROKEN)
+    writeFileSync(join(f.dir, 'policies', 'default.yaml'), BROKEN)
     await expect(start()).rejects.toMatchObject({ code: 'POLICY_INVALID', message: expect.stringMatching(/default\.yaml:2:\d+.*effect/is) })
   })
 
@@ -76,7 +56,7 @@ describe('startGateway', () => {
     const g = await start({ FARA_POLICY_FILE: 'policies/missing.yaml' })
     expect((await decide(g)).decision).toBe('deny')
     expect(await (await fetch(`${g.url}/v1/policy/info`)).json()).toMatchObject({ exists: false, policy_file: 'policies/missing.yaml' })
-    expect(logs.some((l) => l.includes('policy file not found'))).toBe(true)
+    expect(f.logs.some((l) => l.includes('policy file not found'))).toBe(true)
   })
 
   it('refuses a non-loopback address without a token unless explicitly allowed', async () => {
@@ -119,7 +99,7 @@ describe('startGateway', () => {
   })
 
   it('serves the dashboard build at / with a client-side-routing fallback, and API 404s stay JSON', async () => {
-    const ui = join(dir, 'ui')
+    const ui = join(f.dir, 'ui')
     mkdirSync(join(ui, 'assets'), { recursive: true })
     writeFileSync(join(ui, 'index.html'), '<!doctype html><title>dash</title>')
     writeFileSync(join(ui, 'assets', 'app.js'), 'console.log(1)')
@@ -175,12 +155,12 @@ describe('startGateway', () => {
     expect(head.seq).toBe(6)
     expect(await g.ledger.checkpoints()).toEqual([])
     await g.close()
-    gw = null
+    f.gw = null
     const { default: Database } = await import('better-sqlite3')
-    const db = new Database(join(dir, 'data', 'actions.db'), { readonly: true })
+    const db = new Database(join(f.dir, 'data', 'actions.db'), { readonly: true })
     expect(db.prepare('SELECT seq, hash FROM ledger_checkpoints').all()).toEqual([head])
     db.close()
-    expect(logs.some((l) => l.includes('ledger checkpoint signed') && l.includes('"seq":6'))).toBe(true)
+    expect(f.logs.some((l) => l.includes('ledger checkpoint signed') && l.includes('"seq":6'))).toBe(true)
   })
 
   it('signs checkpoints every FARAMESH_CHECKPOINT_EVERY events while it runs', async () => {
@@ -191,7 +171,7 @@ describe('startGateway', () => {
   })
 
   it('refuses to start with an invalid FARAMESH_CHECKPOINT_EVERY, naming it', async () => {
-    expect(() => loadConfig({ FARAMESH_CHECKPOINT_EVERY: 'sometimes' }, dir)).toThrow(/FARAMESH_CHECKPOINT_EVERY: expected a count of events/)
+    expect(() => loadConfig({ FARAMESH_CHECKPOINT_EVERY: 'sometimes' }, f.dir)).toThrow(/FARAMESH_CHECKPOINT_EVERY: expected a count of events/)
   })
 
   it('shuts down gracefully: stops accepting and closes the ledger', async () => {
@@ -199,7 +179,7 @@ describe('startGateway', () => {
     const sse = await fetch(`${g.url}/v1/events`)
     expect(sse.status).toBe(200)
     await g.close()
-    gw = null
+    f.gw = null
     await expect(fetch(`${g.url}/health`)).rejects.toThrow()
   })
 })
