@@ -16,10 +16,12 @@ const ALLOWED: Record<string, string[]> = {
   'packages/risk': ['@faramesh/policy-core'],
   'packages/decision': ['@faramesh/policy-core', '@faramesh/risk'],
   'packages/ledger': ['@faramesh/policy-core'],
-  'packages/server': ['@faramesh/policy-core/*', '@faramesh/decision', '@faramesh/ledger/*'],
+  'packages/server': ['@faramesh/policy-core/*', '@faramesh/decision', '@faramesh/ledger/*', '@faramesh/mcp'],
   // The SDK runs in browsers: at run time only policy-core's pure canonical JSON (its types are erased).
   'packages/sdk': ['@faramesh/policy-core/canonical', '@faramesh/sdk'],
   'packages/langchain-adapter': ['@faramesh/sdk'],
+  // MCP: the wrapper talks to a gateway through the SDK; the gateway loads it (dynamically) for /mcp/<name>.
+  'packages/mcp': ['@faramesh/sdk', '@faramesh/sdk/*', '@faramesh/policy-core/*'],
   'packages/cli': [
     '@faramesh/sdk/*',
     '@faramesh/policy-core/*',

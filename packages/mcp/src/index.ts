@@ -1,0 +1,2 @@
+// @faramesh/mcp: govern any MCP server's tool calls (README.md).
+export type * from './types.js'
