@@ -16,11 +16,12 @@ const ALLOWED: Record<string, string[]> = {
   'packages/risk': ['@faramesh/policy-core'],
   'packages/decision': ['@faramesh/policy-core', '@faramesh/risk'],
   'packages/ledger': ['@faramesh/policy-core'],
-  'packages/server': ['@faramesh/policy-core/*', '@faramesh/decision', '@faramesh/ledger/*', '@faramesh/mcp'],
+  'packages/server': ['@faramesh/policy-core/*', '@faramesh/decision', '@faramesh/ledger/*'],
   // The SDK runs in browsers: at run time only policy-core's pure canonical JSON (its types are erased).
   'packages/sdk': ['@faramesh/policy-core/canonical', '@faramesh/sdk'],
   'packages/langchain-adapter': ['@faramesh/sdk'],
-  // MCP: the wrapper talks to a gateway through the SDK; the gateway loads it (dynamically) for /mcp/<name>.
+  // MCP: the wrapper talks to a gateway through the SDK. The server never imports it: apps/server and `faramesh
+  // serve` compose it into the gateway (StartOptions.extensions), only when FARAMESH_MCP_SERVERS is set.
   'packages/mcp': ['@faramesh/sdk', '@faramesh/sdk/*', '@faramesh/policy-core/*'],
   'packages/cli': [
     '@faramesh/sdk/*',
@@ -31,8 +32,10 @@ const ALLOWED: Record<string, string[]> = {
     '@faramesh/server/config',
     '@faramesh/server/tokens',
     '@faramesh/server/node-version',
+    '@faramesh/mcp',
+    '@faramesh/mcp/*',
   ],
-  'apps/server': ['@faramesh/server/*'],
+  'apps/server': ['@faramesh/server/*', '@faramesh/mcp', '@faramesh/mcp/*'],
   'apps/dashboard': ['@faramesh/sdk', '@faramesh/sdk/operator', '@faramesh/sdk/curl', '@faramesh/policy-core/wire'],
 }
 
