@@ -1,2 +1,6 @@
 // @faramesh/mcp: govern any MCP server's tool calls (README.md).
 export type * from './types.js'
+
+// config: FARAMESH_MCP_SERVERS
+export { loadMcpServers, parseMcpServers, type LoadServersOptions, type McpServers, type ServerSummary } from './config/servers-file.js'
+export { createRedactor, REDACTED, type Redactor } from './config/secrets.js'
