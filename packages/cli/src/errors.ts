@@ -18,6 +18,7 @@ export type CliErrorCode =
   | 'DECISION_CHANGED'
   | 'DOCTOR_FAILED'
   | 'IO'
+  | 'UPSTREAM'
   | 'INTERNAL'
 
 export interface CliErrorOptions {

@@ -23,6 +23,7 @@ export const EXIT_CODES: Readonly<Record<CliErrorCode, number>> = {
   DECISION_CHANGED: 12,
   DOCTOR_FAILED: 13,
   IO: 14,
+  UPSTREAM: 15,
 }
 
 export function exitCodeFor(code: CliErrorCode): number {
