@@ -1,6 +1,7 @@
 // One match mapping → a list of conditions, each a small closure. Evaluation fuses them into a single predicate;
 // explain() walks them one by one to say which failed and why.
 import { jsonEqual, pathSegments } from './lookup.js'
+import { mcpHintCondition, type McpHint } from './mcp-hint.js'
 import type { TextMatcher } from './pattern.js'
 import type { PreparedRequest } from './prepared-request.js'
 
@@ -8,6 +9,11 @@ export interface Condition {
   /** The match key this condition comes from (`amount_gt`, `field`, …). */
   readonly key: string
   readonly expected: unknown
+  /**
+   * What the condition reads: only the request's tool, operation, agent_id or context (`request`), or values an agent
+   * puts in params (`params`; named values look in params first). deniedForAnyParams relies on it.
+   */
+  readonly scope: 'request' | 'params'
   readonly test: (p: PreparedRequest) => boolean
   /** The request's value this condition looked at (for explain). */
   readonly actual: (p: PreparedRequest) => unknown
@@ -19,7 +25,7 @@ export type Match = Readonly<Record<string, unknown>>
 
 /** Keys in the order they are checked: cheap equality first, params JSON search last. */
 export const MATCH_KEYS = [
-  'tool', 'op', 'operation', 'agent_id', 'method', 'branch', 'path_contains', 'path_starts_with', 'path_ends_with',
+  'tool', 'op', 'operation', 'agent_id', 'mcp_hint', 'method', 'branch', 'path_contains', 'path_starts_with', 'path_ends_with',
   'amount_gt', 'amount_gte', 'amount_lt', 'amount_lte', 'field', 'value', 'contains', 'pattern',
 ] as const
 
@@ -30,6 +36,7 @@ function equalsOrWildcard(key: string, expected: string, get: (p: PreparedReques
   return {
     key,
     expected,
+    scope: 'request',
     test: (p) => get(p) === expected,
     actual: get,
     why: (p) => `${key} is ${show(get(p))}, not ${show(expected)}`,
@@ -41,6 +48,7 @@ function stringAt(name: string, key: string, expected: string, ok: (s: string) =
   return {
     key,
     expected,
+    scope: 'params',
     test: (p) => {
       const v = get(p)
       return typeof v === 'string' && ok(v)
@@ -68,6 +76,7 @@ function amount(key: keyof typeof AMOUNT_OPS, limit: number): Condition {
   return {
     key,
     expected: limit,
+    scope: 'params',
     test: (p) => cmp(p.amount(), limit),
     actual: (p) => p.lookup('amount'),
     why: (p) => {
@@ -98,6 +107,9 @@ export function compileConditions(match: Match, pattern: (source: string) => Tex
         break
       case 'agent_id':
         add(equalsOrWildcard('agent_id', v as string, (p) => p.agent_id))
+        break
+      case 'mcp_hint':
+        add(mcpHintCondition(v as McpHint))
         break
       case 'method': {
         const lower = (v as string).toLowerCase()
@@ -130,6 +142,7 @@ export function compileConditions(match: Match, pattern: (source: string) => Tex
         add({
           key,
           expected: needle,
+          scope: 'params',
           test: (p) => p.paramsJson().includes(needle),
           actual: (p) => p.paramsJson(),
           why: () => `params JSON does not contain ${show(needle)}`,
@@ -141,6 +154,7 @@ export function compileConditions(match: Match, pattern: (source: string) => Tex
         add({
           key,
           expected: v,
+          scope: 'params',
           test: (p) => m.test(p.paramsJson()),
           actual: (p) => p.paramsJson(),
           why: () => `params JSON does not match the pattern ${show(v)}`,
@@ -160,6 +174,7 @@ function fieldEquals(name: string, expected: unknown): Condition {
   return {
     key: 'field',
     expected: { field: name, value: expected },
+    scope: 'params',
     test: (p) => jsonEqual(get(p), expected),
     actual: get,
     why: (p) => {

@@ -31,6 +31,8 @@ export {
 } from './evaluate.js'
 export type { Decision } from './evaluate.js'
 export { explain, describeRule } from './explain.js'
+export { deniedForAnyParams } from './any-params.js'
+export { MCP_HINT_VALUES, MCP_HINTS, mcpAnnotations, type McpHint } from './mcp-hint.js'
 export type { Explanation, TraceEntry, ConditionFailure } from './explain.js'
 export { prepareRequest, PreparedRequest } from './prepared-request.js'
 

@@ -26,6 +26,12 @@ export function checkPolicy(doc: unknown, locator: Locator, patterns: Map<string
         out.push(issue(locator, 'MULTIPLE_EFFECTS', path, `${path} has ${effects.length} effects (${effects.join(', ')}); a rule has exactly one`))
       }
       checkMatchPattern(rule.match, joinPath(path, 'match'), locator, patterns, out)
+      if ('allow' in rule && isMap(rule.match) && 'mcp_hint' in rule.match) {
+        const at = joinPath(joinPath(path, 'match'), 'mcp_hint')
+        out.push(issue(locator, 'SCHEMA_VIOLATION', at,
+          `${at}: mcp_hint can only tighten (an MCP server's annotations are untrusted hints): use it in a deny or ` +
+            'require_approval rule, or a risk rule, placed before the allow rule', true))
+      }
     })
   }
   const risk = doc.risk

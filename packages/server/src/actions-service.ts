@@ -1,7 +1,7 @@
 // The action lifecycle (CONTRACT.md § Actions, § Approvals): submit, approve/deny, start, report, expire. Routes
 // and the demo seed call these; every state change is one compare-and-set ledger transition with its event.
 import { randomUUID } from 'node:crypto'
-import { STATUS_BY_DECISION, type ActionStatus, type GateDecision } from '@faramesh/policy-core'
+import { deniedForAnyParams, STATUS_BY_DECISION, type ActionStatus, type GateDecision } from '@faramesh/policy-core'
 import { LedgerError, type ActionRecord, type Ledger } from '@faramesh/ledger'
 import type { ApprovalTokens } from './approval-tokens.js'
 import { can, seesApprovalTokens, type Principal } from './auth.js'
@@ -10,7 +10,7 @@ import { actionNotFound, ApiError, conflict, forbidden, validationError } from '
 import type { ExecutorRunner } from './executors/runner.js'
 import { policyLabels, timed, type Metrics } from './metrics.js'
 import type { PolicySource } from './policy-source.js'
-import type { ApprovalBody, ResultBody, StartBody, SubmitBody } from './schemas.js'
+import type { ApprovalBody, GateOperationsBody, ResultBody, StartBody, SubmitBody } from './schemas.js'
 
 export interface ServiceDeps {
   ledger: Ledger
@@ -26,6 +26,8 @@ export interface ServiceDeps {
 
 
 export const NOT_PENDING = 'Action is not in pending_approval status'
+/** The `reason` of the timeout event of a call its submitter gave up on (POST /v1/actions/{id}/withdraw). */
+export const WITHDRAWN = 'withdrawn'
 export const IDEMPOTENCY_REUSED = 'Idempotency-Key was already used for a different request'
 
 /** The agent_id of a submit body: top level, else context.agent_id (the class-style SDK). */
@@ -111,6 +113,21 @@ export function createActionsService(deps: ServiceDeps) {
       const d = decide(deps.policy.current(), { ...bound, agent_id: agentIdOf(bound) })
       end()
       return d
+    },
+
+    /**
+     * Which operations the policy denies for `p`'s agent whatever their params (POST /v1/gate/operations): the MCP
+     * relay leaves those tools out of tools/list. Stores nothing; a call to one of them is still gated on its own.
+     */
+    deniedOperations(p: Principal, body: GateOperationsBody): string[] {
+      const bound = bindAgent(p, { tool: body.tool, operation: '', ...(body.agent_id === undefined ? {} : { agent_id: body.agent_id }), ...(body.context ? { context: body.context } : {}) })
+      const agent_id = agentIdOf(bound)
+      const snap = deps.policy.current()
+      const tools = snap.profile?.allowed_tools
+      // A profile that failed to load halts everything; one that does not list the tool halts every call to it.
+      if (snap.profileError || (tools && !tools.includes('*') && !tools.includes(body.tool))) return [...body.operations]
+      const context = body.context ?? {}
+      return body.operations.filter((operation) => deniedForAnyParams(snap.policy, { agent_id, tool: body.tool, operation, context }))
     },
 
     /**
@@ -234,6 +251,28 @@ export function createActionsService(deps: ServiceDeps) {
           patch: { approval_token_hash: null, approval_expires_at: null },
           event: { event_type: to, meta: { by, reason: body.reason ?? null, request_hash: rec.request_hash ?? null } },
           ...(rec.request_hash ? { expectRequestHash: rec.request_hash } : {}),
+        },
+        NOT_PENDING,
+      )
+      return action
+    },
+
+    /**
+     * The submitter gave up on a held call (an MCP client cancelled or disconnected): pending_approval → timeout with
+     * {reason: "withdrawn", detail}, so it can no longer be approved and is never run later. Agents withdraw only their
+     * own actions; admins any. Anything already decided is a 409.
+     */
+    async withdraw(p: Principal, id: string, detail: string): Promise<ActionRecord> {
+      const rec = await load(id)
+      assertOwn(p, rec)
+      if (rec.status !== 'pending_approval') throw conflict(`${NOT_PENDING} (it is ${rec.status})`)
+      const { action } = await move(
+        id,
+        {
+          from: ['pending_approval'],
+          to: 'timeout',
+          patch: { approval_token_hash: null, error: `${WITHDRAWN}: ${detail}` },
+          event: { event_type: 'timeout', meta: { by: p.kind === 'anonymous' ? null : p.name, detail, reason: WITHDRAWN } },
         },
         NOT_PENDING,
       )

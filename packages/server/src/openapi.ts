@@ -11,9 +11,20 @@ const ROUTES: Record<string, Record<string, Op>> = {
   '/v1/actions/{id}': { get: { summary: 'Get one action', roles: 'any (agents: own)' } },
   '/v1/actions/{id}/events': { get: { summary: 'Events of one action, oldest first', roles: 'any (agents: own)' } },
   '/v1/actions/{id}/approval': { post: { summary: 'Approve or deny', body: 'Approval', roles: 'approver, admin' } },
+  '/v1/actions/{id}/withdraw': {
+    post: {
+      summary: 'The submitter gives up on a held call: pending_approval → timeout {reason: withdrawn}; else 409',
+      body: 'Withdraw',
+      optionalBody: true,
+      roles: 'agent (own), admin',
+    },
+  },
   '/v1/actions/{id}/start': { post: { summary: 'Hand to an executor', body: 'Start', optionalBody: true, roles: 'agent (own), admin' } },
   '/v1/actions/{id}/result': { post: { summary: 'Report the outcome', body: 'Result', roles: 'agent (own), admin' } },
   '/v1/gate/decide': { post: { summary: 'Decide without storing', body: 'SubmitAction', roles: 'agent, admin' } },
+  '/v1/gate/operations': {
+    post: { summary: 'Which operations of a tool are denied whatever their params ({denied}); stores nothing', body: 'GateOperations', roles: 'agent, admin' },
+  },
   '/v1/events': { get: { summary: 'Server-sent events; id = ledger seq', query: 'EventsQuery', roles: 'approver, auditor, admin' } },
   '/v1/policy/info': { get: { summary: 'The loaded policy', roles: 'any' } },
   '/v1/policy/reload': { post: { summary: 'Reload the policy file', roles: 'admin' } },

@@ -50,6 +50,33 @@ export const resultSchema = {
   required: ['success'],
 } as const
 
+export const withdrawSchema = {
+  $id: 'Withdraw',
+  type: 'object',
+  description: 'The submitter gave up on a call held for approval (an MCP client cancelled or went away).',
+  properties: {
+    detail: { type: 'string', minLength: 1, maxLength: 1000, description: 'Why, for the record (e.g. "MCP client cancelled").' },
+  },
+  additionalProperties: false,
+} as const
+
+/** How many operations one POST /v1/gate/operations may ask about (a tools/list page is far smaller). */
+export const MAX_GATE_OPERATIONS = 1000
+
+export const gateOperationsSchema = {
+  $id: 'GateOperations',
+  type: 'object',
+  description: 'Which of these operations of one tool the policy denies for the agent whatever their params are.',
+  properties: {
+    agent_id: ID,
+    tool: ID,
+    operations: { type: 'array', minItems: 1, maxItems: MAX_GATE_OPERATIONS, items: ID },
+    context: { type: 'object' },
+  },
+  required: ['tool', 'operations'],
+  additionalProperties: false,
+} as const
+
 export const listQuerySchema = {
   $id: 'ListQuery',
   type: 'object',
@@ -101,6 +128,15 @@ export interface ResultBody {
   meta?: Record<string, unknown> | null
   result?: unknown
 }
+export interface WithdrawBody {
+  detail?: string
+}
+export interface GateOperationsBody {
+  agent_id?: string
+  tool: string
+  operations: string[]
+  context?: Record<string, unknown>
+}
 export interface ListQuery {
   limit: number
   offset: number
@@ -121,5 +157,5 @@ export interface SseQuery {
   token?: string
 }
 
-export const bodySchemas = [submitSchema, approvalSchema, startSchema, resultSchema] as const
+export const bodySchemas = [submitSchema, approvalSchema, startSchema, resultSchema, withdrawSchema, gateOperationsSchema] as const
 export const querySchemas = [listQuerySchema, sseQuerySchema] as const

@@ -3,6 +3,10 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import { validationError, type FieldIssue } from './errors.js'
 import {
   approvalSchema,
+  gateOperationsSchema,
+  withdrawSchema,
+  type GateOperationsBody,
+  type WithdrawBody,
   listQuerySchema,
   resultSchema,
   sseQuerySchema,
@@ -51,6 +55,8 @@ export const checkSubmit = checker<SubmitBody>(bodyAjv.compile(submitSchema), 'b
 export const checkApproval = checker<ApprovalBody>(bodyAjv.compile(approvalSchema), 'body')
 export const checkStart = checker<StartBody>(bodyAjv.compile(startSchema), 'body')
 export const checkResult = checker<ResultBody>(bodyAjv.compile(resultSchema), 'body')
+export const checkWithdraw = checker<WithdrawBody>(bodyAjv.compile(withdrawSchema), 'body')
+export const checkGateOperations = checker<GateOperationsBody>(bodyAjv.compile(gateOperationsSchema), 'body')
 const listFn = checker<ListQuery>(queryAjv.compile(listQuerySchema), 'query')
 const sseFn = checker<SseQuery>(queryAjv.compile(sseQuerySchema), 'query')
 

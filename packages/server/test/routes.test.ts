@@ -85,7 +85,7 @@ describe('utility routes', () => {
     expect(r.body.openapi).toBe('3.1.0')
     const { $id: _id, ...schema } = submitSchema
     expect(r.body.components.schemas.SubmitAction).toEqual(JSON.parse(JSON.stringify(schema)))
-    for (const p of ['/v1/actions', '/v1/actions/{id}', '/v1/actions/{id}/events', '/v1/actions/{id}/approval', '/v1/actions/{id}/start', '/v1/actions/{id}/result', '/v1/gate/decide', '/v1/events', '/health', '/ready', '/metrics']) {
+    for (const p of ['/v1/actions', '/v1/actions/{id}', '/v1/actions/{id}/events', '/v1/actions/{id}/approval', '/v1/actions/{id}/start', '/v1/actions/{id}/result', '/v1/actions/{id}/withdraw', '/v1/gate/decide', '/v1/gate/operations', '/v1/events', '/health', '/ready', '/metrics']) {
       expect(r.body.paths).toHaveProperty(p)
     }
   })

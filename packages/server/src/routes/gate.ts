@@ -5,11 +5,19 @@ import { requirePermission } from '../auth.js'
 import type { GatewayEnv, RouteDeps } from '../app-env.js'
 import { readBodyText, readJsonBody } from '../body.js'
 import { gateDecideOp } from '../submit-ops.js'
-import { checkSubmit } from '../validate.js'
+import { checkGateOperations, checkSubmit } from '../validate.js'
 import { PLAYGROUND_HTML } from './playground-html.js'
 
 export function gateRoutes(app: Hono<GatewayEnv>, d: RouteDeps): void {
   app.post('/v1/gate/decide', async (c) => c.json(gateDecideOp(d.service, c.get('principal'), await readBodyText(c))))
+
+  // Stores nothing: which operations of a tool are denied whatever their params (the MCP relay hides them).
+  app.post('/v1/gate/operations', async (c) => {
+    const p = c.get('principal')
+    requirePermission(p, 'decide')
+    const body = checkGateOperations(await readJsonBody(c))
+    return c.json({ denied: d.service.deniedOperations(p, body) })
+  })
 
   app.get('/playground', (c) => c.html(PLAYGROUND_HTML))
 

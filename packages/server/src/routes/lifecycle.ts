@@ -4,7 +4,7 @@ import { requirePermission } from '../auth.js'
 import { toApiAction } from '../action-view.js'
 import type { GatewayEnv, RouteDeps } from '../app-env.js'
 import { readJsonBody } from '../body.js'
-import { checkApproval, checkResult, checkStart } from '../validate.js'
+import { checkApproval, checkResult, checkStart, checkWithdraw } from '../validate.js'
 
 export function lifecycleRoutes(app: Hono<GatewayEnv>, d: RouteDeps): void {
   app.post('/v1/actions/:id/approval', async (c) => {
@@ -12,6 +12,15 @@ export function lifecycleRoutes(app: Hono<GatewayEnv>, d: RouteDeps): void {
     requirePermission(p, 'approve')
     const body = checkApproval(await readJsonBody(c))
     return c.json(toApiAction(await d.service.approve(p, c.req.param('id'), body)))
+  })
+
+  // An agent on its own held action, or an admin: never an approver (withdrawing is not denying).
+  app.post('/v1/actions/:id/withdraw', async (c) => {
+    const p = c.get('principal')
+    requirePermission(p, 'submit')
+    const raw = await readJsonBody(c, { optional: true })
+    const body = raw === undefined ? {} : checkWithdraw(raw)
+    return c.json(toApiAction(await d.service.withdraw(p, c.req.param('id'), body.detail ?? 'withdrawn by its submitter')))
   })
 
   app.post('/v1/actions/:id/start', async (c) => {
