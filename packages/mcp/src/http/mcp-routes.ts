@@ -27,25 +27,32 @@ export interface McpRoutesOptions {
   limits: SessionLimits
   /** FARAMESH_MCP_MAX_BODY. */
   maxBodyBytes: number
-  /** FARAMESH_CORS_ORIGINS (without `*`) and the gateway's public URL. */
-  trustedOrigins: readonly string[]
-  publicUrl?: string
+  /** FARAMESH_CORS_ORIGINS (without `*`) and the gateway's public URL; read per request. */
+  trustedOrigins: () => readonly string[]
+  /** The dashboard's base URL for the relay's informational URL elicitation; read when a session starts. */
+  publicUrl?: () => string
   /** One line per event for the operator; lines are passed through the servers' redact first. */
   log?: (line: string) => void
   /** How often credentials and idle sessions are looked at (default 15 s). */
   recheckMs?: number
   progressIntervalMs?: number
+  /** Where the routes answer: `<basePath>/<name>` (default /mcp, the gateway mounts the app there). */
+  basePath?: string
 }
 
-/** What the gateway puts in the context before this app runs. */
-export interface McpVariables {
+/**
+ * What the gateway hands this app with each request (its fetch env, never a header): who the caller is, and the
+ * bearer token they authenticated with (undefined in open mode).
+ */
+export interface McpBindings {
   principal: McpPrincipal
-  /** The bearer token the caller authenticated with; undefined in open mode. */
   credential: string | undefined
 }
 
+export type McpEnv = { Bindings: McpBindings }
+
 export interface McpRoutes {
-  app: Hono<{ Variables: McpVariables }>
+  app: Hono<McpEnv>
   sessions: SessionRegistry
   /** Close every session (held calls withdrawn, upstreams stopped). */
   close(): Promise<void>
@@ -70,6 +77,7 @@ export function identityOf(p: McpPrincipal): RelayIdentity {
 const samePrincipal = (a: McpPrincipal, b: McpPrincipal): boolean => a.name === b.name && a.role === b.role && a.kind === b.kind && a.agentId === b.agentId
 
 export function mcpRoutes(o: McpRoutesOptions): McpRoutes {
+  const base = o.basePath ?? '/mcp'
   const sessions = new SessionRegistry(o.limits)
   const byId = new Map<string, Session>()
   const log = (line: string): void => {
@@ -106,17 +114,17 @@ export function mcpRoutes(o: McpRoutesOptions): McpRoutes {
   }, o.recheckMs ?? 15_000)
   timer.unref()
 
-  const app = new Hono<{ Variables: McpVariables }>()
+  const app = new Hono<McpEnv>()
 
-  app.all('/:name', async (c) => {
-    const principal = c.get('principal')
+  app.all(`${base}/:name`, async (c) => {
+    const principal = c.env?.principal
     // Mounted without the gateway's auth in front: refuse rather than serve anyone.
     if (!principal) return rpcErrorResponse(401, RPC_SERVER_ERROR, 'Unauthorized')
-    const refused = originRefusal(c.req.header('origin'), c.req.header('host'), { trusted: o.trustedOrigins })
+    const refused = originRefusal(c.req.header('origin'), c.req.header('host'), { trusted: o.trustedOrigins() })
     if (refused) return rpcErrorResponse(403, RPC_SERVER_ERROR, `Forbidden: ${refused} is not this gateway, a loopback page or one of FARAMESH_CORS_ORIGINS`)
     const entry = o.servers.servers.get(c.req.param('name'))
     if (!entry) return rpcErrorResponse(404, RPC_SERVER_ERROR, 'Not Found: no MCP server by that name on this gateway (FARAMESH_MCP_SERVERS)')
-    const credential = c.get('credential')
+    const credential = c.env.credential
     const owner = ownerOf(principal, credential)
     const method = c.req.method
     if (method !== 'POST' && method !== 'GET' && method !== 'DELETE') {
@@ -151,7 +159,7 @@ export function mcpRoutes(o: McpRoutesOptions): McpRoutes {
   }
 
   /** Hand one request to the session's transport; the client dropping the stream abandons its held calls. */
-  async function serve(c: Context, s: Session, parsedBody: unknown, requestIds: RequestId[]): Promise<Response> {
+  async function serve(c: Context<McpEnv>, s: Session, parsedBody: unknown, requestIds: RequestId[]): Promise<Response> {
     const leave = sessions.enter(s)
     const signal = c.req.raw.signal
     const onAbort = (): void => {
@@ -173,7 +181,7 @@ export function mcpRoutes(o: McpRoutesOptions): McpRoutes {
     })
   }
 
-  async function startSession(c: Context, entry: ServerEntry, principal: McpPrincipal, credential: string | undefined, owner: string, body: unknown): Promise<Response> {
+  async function startSession(c: Context<McpEnv>, entry: ServerEntry, principal: McpPrincipal, credential: string | undefined, owner: string, body: unknown): Promise<Response> {
     const admitted = sessions.admit(owner)
     if (!admitted.ok) {
       const what = admitted.why === 'total' ? `this gateway's ${o.limits.maxSessions} MCP sessions are in use` : `this token already has ${o.limits.maxPerOwner} MCP sessions`
@@ -209,7 +217,7 @@ export function mcpRoutes(o: McpRoutesOptions): McpRoutes {
       server: entry,
       gate: o.gateFor(principal),
       identity: identityOf(principal),
-      ...(o.publicUrl ? { publicUrl: o.publicUrl } : {}),
+      ...(o.publicUrl ? { publicUrl: o.publicUrl() } : {}),
       ...(o.progressIntervalMs ? { progressIntervalMs: o.progressIntervalMs } : {}),
       log: (line) => log(`mcp ${entry.name}: ${line}`),
     })
