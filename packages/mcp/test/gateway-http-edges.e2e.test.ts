@@ -138,7 +138,7 @@ describe('bad input gets the right JSON-RPC error, and the next call works', () 
     const before = await countActions()
     try {
       const cases: Array<[string, number, number, RegExp]> = [
-        ['{"jsonrpc":"2.0",', 400, -32700, /Parse error: Unexpected end/],
+        ['{"jsonrpc":"2.0",', 400, -32700, /Parse error: Expecting property name/],
         ['{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"read_text_file","arguments":{"path":"a","path":"b"}}}', 400, -32700, /Duplicate key 'path'.*params\.arguments\.path/],
         [JSON.stringify({ jsonrpc: '2.0', id: 6, method: 'ping', params: { pad: 'x'.repeat(70_000) } }), 413, -32600, /at most 65536 bytes/],
         ['[]', 400, -32600, /a batch holds 1 to 100 messages, this one 0/],
