@@ -88,7 +88,7 @@ export function governTools(mcp: McpServer, tools: RegisteredTool[], o: GovernTo
         throw e
       }
     }
-    rt.update({ callback: governed as never })
+    rt.update({ callback: governed })
   }
 }
 
