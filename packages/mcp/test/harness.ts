@@ -95,6 +95,10 @@ export interface Linked {
   logs: string[]
   /** Every message that crossed the client's side of the relay, both directions, as sent. */
   wire: unknown[]
+  /** What the relay sent the client, with the send options (relatedRequestId for HTTP routing). */
+  sentDown: Array<{ message: Record<string, unknown>; relatedRequestId: unknown }>
+  /** The relay's upstream transport (a test may make its send fail). */
+  upstream: InMemoryTransport
   close(): Promise<void>
 }
 
@@ -117,8 +121,9 @@ export async function link(o: LinkOptions): Promise<Linked> {
   await o.server.connect(serverSide)
   const logs: string[] = []
   const wire: unknown[] = []
+  const sentDown: Linked['sentDown'] = []
   const sendDown = down.send.bind(down)
-  down.send = (m, opts) => (wire.push(m), sendDown(m, opts))
+  down.send = (m, opts) => (wire.push(m), sentDown.push({ message: m as Record<string, unknown>, relatedRequestId: opts?.relatedRequestId }), sendDown(m, opts))
   const sendUp = clientSide.send.bind(clientSide)
   clientSide.send = (m, opts) => (wire.push(m), sendUp(m, opts))
   const relay = createRelay({
@@ -141,6 +146,8 @@ export async function link(o: LinkOptions): Promise<Linked> {
     serverSide,
     logs,
     wire,
+    sentDown,
+    upstream: up,
     async close() {
       await client.close().catch(() => undefined)
       await relay.close().catch(() => undefined)
