@@ -10,6 +10,7 @@ export { refusalText, toolRefusal, rpcRefusal, type Refusal, type RefusalKind } 
 export { digestResult, outcomeOfAnswer, type ResultDigest } from './gate/result-digest.js'
 export { McpGateError, MCP_ERROR_CODES, type McpErrorCode } from './errors.js'
 export { classify, rpcError, RPC, type Classified } from './jsonrpc/messages.js'
+export { governTools, type GovernToolsOptions } from './in-process/govern-tools.js'
 
 // transports (H3)
 export * from './transports/index.js'

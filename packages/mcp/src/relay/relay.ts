@@ -136,16 +136,16 @@ class McpRelay implements Relay, RelayContext {
   }
 
   private async fetchCatalog(): Promise<void> {
+    // Tried once per tool list (until list_changed), whatever the outcome: a server without tools, or one that is
+    // slow to list them, must not cost every call a round trip.
+    this.catalogFresh = true
     let cursor: string | undefined
     for (let page = 0; page < 50; page++) {
       const a = await this.requestUp('tools/list', cursor === undefined ? {} : { cursor }, 5000)
       if (!a || 'error' in a) return this.log(`could not list the tools of '${this.o.server.name}' for their annotations`)
       this.catalog.learn(a.result)
       const next = a.result.nextCursor
-      if (typeof next !== 'string') {
-        this.catalogFresh = true
-        return
-      }
+      if (typeof next !== 'string') return
       cursor = next
     }
   }
