@@ -13,7 +13,7 @@ import type { GatePort, McpPrincipal, Relay, RelayIdentity, RelayOptions, Server
 import { originRefusal } from './origin.js'
 import { readMessages } from './read-messages.js'
 import { RPC_SERVER_ERROR, RPC_SESSION_NOT_FOUND, rpcErrorResponse } from './rpc-response.js'
-import { SessionRegistry, type SessionLimits, type SessionRecord } from './session-registry.js'
+import { SessionActivity, SessionRegistry, type SessionLimits, type SessionRecord } from './session-registry.js'
 
 export interface McpRoutesOptions {
   servers: McpServers
@@ -59,6 +59,7 @@ export interface McpRoutes {
 }
 
 interface Session extends SessionRecord {
+  activity: SessionActivity
   transport: WebStandardStreamableHTTPServerTransport
   relay: Relay
   credential: string | undefined
@@ -111,7 +112,7 @@ export function mcpRoutes(o: McpRoutesOptions): McpRoutes {
       }
       if (!now || !samePrincipal(now, s.principal)) void closeSession(s, 'its credential no longer authenticates')
     }
-  }, o.recheckMs ?? 15_000)
+  }, Math.min(o.recheckMs ?? 15_000, Math.max(250, o.limits.idleMs / 4)))
   timer.unref()
 
   const app = new Hono<McpEnv>()
@@ -160,25 +161,22 @@ export function mcpRoutes(o: McpRoutesOptions): McpRoutes {
 
   /** Hand one request to the session's transport; the client dropping the stream abandons its held calls. */
   async function serve(c: Context<McpEnv>, s: Session, parsedBody: unknown, requestIds: RequestId[]): Promise<Response> {
-    const leave = sessions.enter(s)
     const signal = c.req.raw.signal
+    const done = s.activity.open(requestIds, signal.aborted)
     const onAbort = (): void => {
-      leave()
+      done()
       if (requestIds.length > 0) s.relay.abandon(requestIds, 'the MCP client closed the HTTP stream')
     }
     signal.addEventListener('abort', onAbort, { once: true })
-    let res: Response
     try {
-      res = await s.transport.handleRequest(c.req.raw, parsedBody === undefined ? undefined : { parsedBody })
+      const res = await s.transport.handleRequest(c.req.raw, parsedBody === undefined ? undefined : { parsedBody })
+      // Notifications only (202) or a refusal: nothing stays open. A GET stream stays open until the client leaves.
+      if (!(res.headers.get('content-type') ?? '').startsWith('text/event-stream')) done()
+      return res
     } catch (err) {
-      signal.removeEventListener('abort', onAbort)
-      leave()
+      done()
       throw err
     }
-    return tracked(res, () => {
-      signal.removeEventListener('abort', onAbort)
-      leave()
-    })
   }
 
   async function startSession(c: Context<McpEnv>, entry: ServerEntry, principal: McpPrincipal, credential: string | undefined, owner: string, body: unknown): Promise<Response> {
@@ -193,7 +191,20 @@ export function mcpRoutes(o: McpRoutesOptions): McpRoutes {
       // SSE, so progress while a call is held reaches the client.
       enableJsonResponse: false,
       onsessioninitialized: (id) => {
-        session = { id, server: entry.name, owner, active: 0, lastSeen: Date.now(), transport, relay, credential, principal, close: (r) => closeSession(session!, r) }
+        const rec: Session = {
+          id,
+          server: entry.name,
+          owner,
+          active: 0,
+          lastSeen: Date.now(),
+          activity: new SessionActivity(() => sessions.enter(rec)),
+          transport,
+          relay,
+          credential,
+          principal,
+          close: (r) => closeSession(rec, r),
+        }
+        session = rec
         byId.set(id, session)
         sessions.add(session)
         admitted.release()
@@ -203,6 +214,12 @@ export function mcpRoutes(o: McpRoutesOptions): McpRoutes {
         if (session) void closeSession(session, 'the client ended it (DELETE)')
       },
     })
+    // Answers are noticed as they go out, for the session's idle accounting (SessionActivity).
+    const send = transport.send.bind(transport)
+    transport.send = async (message, options) => {
+      await send(message, options)
+      if (('result' in message || 'error' in message) && message.id !== null && message.id !== undefined) session?.activity.answered(message.id)
+    }
     let upstream: Transport
     try {
       upstream = o.openUpstream(entry)
@@ -242,9 +259,8 @@ export function mcpRoutes(o: McpRoutesOptions): McpRoutes {
       await relay.close('initialize refused').catch(() => undefined)
       return res
     }
-    const s = session
-    const leave = sessions.enter(s)
-    return tracked(res, leave)
+    // The initialize answer is on its way (or sent): nothing of this request stays open.
+    return res
   }
 
   return {
@@ -255,39 +271,4 @@ export function mcpRoutes(o: McpRoutesOptions): McpRoutes {
       await Promise.all([...byId.values()].map((s) => closeSession(s, 'the gateway is stopping')))
     },
   }
-}
-
-/** The same response, calling `done` once when its body has been sent or abandoned (for idle accounting). */
-function tracked(res: Response, done: () => void): Response {
-  if (!res.body) {
-    done()
-    return res
-  }
-  let finished = false
-  const finish = (): void => {
-    if (!finished) {
-      finished = true
-      done()
-    }
-  }
-  const reader = res.body.getReader()
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { done: end, value } = await reader.read()
-        if (end) {
-          finish()
-          controller.close()
-        } else controller.enqueue(value)
-      } catch (err) {
-        finish()
-        controller.error(err)
-      }
-    },
-    cancel(reason) {
-      finish()
-      return reader.cancel(reason)
-    },
-  })
-  return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers })
 }

@@ -105,3 +105,50 @@ export class SessionRegistry {
     return [...this.sessions.values()]
   }
 }
+
+/**
+ * What a session has open: each POST until every request in it was answered (or the client left), each GET stream
+ * until the client leaves. Answers are seen as they are sent, so no response body has to be wrapped to notice its end.
+ */
+export class SessionActivity {
+  private readonly waiting = new Map<string, Set<() => void>>()
+
+  constructor(private readonly enter: () => () => void) {}
+
+  /** A request started; `done` (returned, idempotent) also runs by itself once all of `ids` were answered. */
+  open(ids: ReadonlyArray<string | number>, alreadyGone = false): () => void {
+    const leave = this.enter()
+    const keys = ids.map((id) => JSON.stringify(id))
+    let left = keys.length
+    const answered = (): void => {
+      if (--left === 0) done()
+    }
+    let closed = false
+    const done = (): void => {
+      if (closed) return
+      closed = true
+      for (const k of keys) {
+        const set = this.waiting.get(k)
+        set?.delete(answered)
+        if (set?.size === 0) this.waiting.delete(k)
+      }
+      leave()
+    }
+    if (alreadyGone) {
+      done()
+      return done
+    }
+    for (const k of keys) {
+      const set = this.waiting.get(k) ?? new Set()
+      set.add(answered)
+      this.waiting.set(k, set)
+    }
+    return done
+  }
+
+  /** The answer to request `id` was sent. */
+  answered(id: string | number): void {
+    const set = this.waiting.get(JSON.stringify(id))
+    if (set) for (const f of [...set]) f()
+  }
+}

@@ -2,19 +2,19 @@
 // HTTP gateway (/mcp/everything, a url upstream; every call is an action: submit + allow + start in one commit, a
 // result report after the answer) against the same calls sent directly to the same everything process, in
 // alternating rounds in one run. Target (issue 21): through the gateway ≥ 40 % of direct. Bounded: about 40 s.
-// Run after a build: `pnpm --filter @faramesh/mcp bench`.
-import { spawn, type ChildProcess } from 'node:child_process'
+// Run after a build: `pnpm --filter @faramesh/mcp bench` (all benchmarks) or `node bench/http-gateway.bench.mjs`.
+import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { createServer, type AddressInfo } from 'node:net'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 
-const CLIENTS = 16
-const ROUND_MS = 4000
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16)
+const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 4000)
 const ROUNDS = 3
 const TARGET = 0.4
 const TOKEN = 'bench-agent-token-0123456789'
@@ -26,30 +26,30 @@ const hardStop = setTimeout(() => {
 const require = createRequire(import.meta.url)
 const EVERYTHING = join(dirname(require.resolve('@modelcontextprotocol/server-everything/package.json')), 'dist', 'index.js')
 
-const children: ChildProcess[] = []
+const children = []
 const stopAll = () => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM')
 }
 process.on('exit', stopAll)
 
-function freePort(): Promise<number> {
+function freePort() {
   return new Promise((resolve) => {
     const s = createServer()
     s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as AddressInfo).port
+      const p = s.address().port
       s.close(() => resolve(p))
     })
   })
 }
 
 /** Spawn and wait for a line on `stream` that `ready` recognizes; returns that line. */
-function start(args: string[], env: NodeJS.ProcessEnv, stream: 'stdout' | 'stderr', ready: (s: string) => string | null): Promise<string> {
+function start(args, env, stream, ready) {
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
   children.push(child)
   let seen = ''
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`not ready in 20 s: ${args.join(' ')}\n${seen.slice(-500)}`)), 20_000)
-    child[stream]!.on('data', (d: Buffer) => {
+    child[stream].on('data', (d) => {
       seen += d.toString()
       const hit = ready(seen)
       if (hit !== null) (clearTimeout(t), resolve(hit))
@@ -68,18 +68,18 @@ writeFileSync(join(dir, 'policies', 'default.yaml'), 'rules:\n  - match: { tool:
 writeFileSync(join(dir, 'mcp-servers.yaml'), `everything:\n  url: "${direct}"\n`)
 const sha = createHash('sha256').update(TOKEN).digest('hex')
 writeFileSync(join(dir, 'tokens.json'), JSON.stringify({ version: 1, tokens: [{ name: 'bench', role: 'agent', agent_id: 'bench', sha256: sha }] }))
-const gwUrl = await start([new URL('./http-gateway-process.ts', import.meta.url).pathname, dir], { ...process.env }, 'stdout', (s) => /^(http:\/\/\S+)\n/m.exec(s)?.[1] ?? null)
+const gwUrl = await start([...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), new URL('./http-gateway-process.mjs', import.meta.url).pathname, dir], { ...process.env }, 'stdout', (s) => /^(http:\/\/\S+)\n/m.exec(s)?.[1] ?? null)
 const viaGateway = `${gwUrl}/mcp/everything`
 
-async function connect(url: string, token?: string): Promise<Client> {
-  const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {}
+async function connect(url, token) {
+  const headers = token ? { Authorization: `Bearer ${token}` } : {}
   const c = new Client({ name: 'bench', version: '1.0.0' })
   await c.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }))
   return c
 }
 
 /** Calls per second of CLIENTS clients, each calling echo back to back for ROUND_MS. */
-async function round(clients: Client[]): Promise<number> {
+async function round(clients) {
   const end = performance.now() + ROUND_MS
   let done = 0
   const t0 = performance.now()
@@ -95,14 +95,14 @@ async function round(clients: Client[]): Promise<number> {
   return done / ((performance.now() - t0) / 1000)
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
 const directClients = await Promise.all(Array.from({ length: CLIENTS }, () => connect(direct)))
 const gatewayClients = await Promise.all(Array.from({ length: CLIENTS }, () => connect(viaGateway, TOKEN)))
 // Warm both paths (JIT, SQLite pages, upstream sessions) before measuring.
 await Promise.all([...directClients, ...gatewayClients].map((c) => c.callTool({ name: 'echo', arguments: { message: 'warm' } })))
 
-const d: number[] = []
-const g: number[] = []
+const d = []
+const g = []
 for (let i = 0; i < ROUNDS; i++) {
   d.push(await round(directClients))
   g.push(await round(gatewayClients))

@@ -2,11 +2,11 @@
 // mcpGateway extension on SQLite in the folder given as argv[2], port 0. Prints its URL on stdout, stops on SIGTERM.
 import { join } from 'node:path'
 
-const dir = process.argv[2]!
+const dir = process.argv[2]
 const { silentLogger } = await import('@faramesh/server')
 const { readConfigEnv } = await import('@faramesh/server/config')
 const { loadConfig, startGateway } = await import('@faramesh/server/node')
-const { mcpGateway } = (await import(new URL('../dist/gateway.js', import.meta.url).href)) as typeof import('../src/gateway.js')
+const { mcpGateway } = await import(new URL('../dist/gateway.js', import.meta.url).href)
 
 const vars = {
   FARAMESH_PORT: '0',
