@@ -317,6 +317,25 @@ describe('two gateways on one Postgres', () => {
     expect(await gate.start(a.id)).toBe('started')
   }, 60_000)
 
+  it('withdraw on A racing an approval through B: exactly one wins, every time', async () => {
+    const env = { FARA_DB_BACKEND: 'postgres', FARA_POSTGRES_DSN: pg.dsn, FARAMESH_SIGNING_KEY_FILE: join(dir, 'key.pem') }
+    const rec: { host?: GatewayExtensionHost } = {}
+    await start([echoExtension(rec)], env)
+    const b = await start([], env)
+    const gate = rec.host!.gateFor(A1)
+    for (let i = 0; i < 10; i++) {
+      const a = await gate.submit(req() as any, `race-${i}`)
+      const [w, approval] = await Promise.all([
+        gate.withdraw(a.id, 'client cancelled'),
+        api(b, 'POST', `/v1/actions/${a.id}/approval`, TOKENS.approver, { approve: true }),
+      ])
+      const final = (await api(b, 'GET', `/v1/actions/${a.id}`, TOKENS.admin)).body.status
+      if (w === 'withdrawn') expect([approval.status, final]).toEqual([409, 'timeout'])
+      else expect([w, approval.status, final]).toEqual(['too_late', 200, 'approved'])
+    }
+    expect((await api(b, 'GET', '/v1/ledger/verify', TOKENS.admin)).body).toMatchObject({ ok: true })
+  }, 60_000)
+
   function req() {
     return { tool: 'mcp:files', operation: 'write_file', params: { path: 'a.txt' } }
   }
