@@ -47,6 +47,9 @@ class McpRelay implements Relay, RelayContext {
   readonly ended: Promise<RelayEnd>
   private resolveEnd!: (e: RelayEnd) => void
   private done = false
+  get closed(): boolean {
+    return this.done
+  }
   private readonly id = randomUUID()
   private seq = 0
   private readonly inflight = new Set<Promise<unknown>>()
