@@ -144,6 +144,23 @@ describe('bad input', () => {
   })
 })
 
+describe('tasks', () => {
+  it("a governed call's task parameter is removed: the server gets a plain synchronous call", async () => {
+    const notes = notesServer()
+    const r = await raw({ gate: sdkGate(g.agent()), server: notes.server })
+    const toServer: Array<Record<string, unknown>> = []
+    const send = l!.upstream.send.bind(l!.upstream)
+    l!.upstream.send = (m, o) => (toServer.push(m as Record<string, unknown>), send(m, o))
+    await r.send(init('2025-11-25'))
+    await r.answer('init')
+    await r.send({ jsonrpc: '2.0', method: 'notifications/initialized' })
+    await r.send({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: { text: 't' }, task: { ttl: 60000 }, _meta: { k: 'v' } } })
+    expect(await r.answer(1)).toMatchObject({ result: { content: [{ text: 'echo: t' }] } })
+    const call = toServer.find((m) => m.method === 'tools/call')!
+    expect(call).toEqual({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: { text: 't' }, _meta: { k: 'v' } } })
+  })
+})
+
 describe('governed resources/read', () => {
   it('off by default: relayed unchanged, nothing recorded', async () => {
     const notes = notesServer()
