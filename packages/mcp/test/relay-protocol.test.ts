@@ -98,6 +98,18 @@ describe('tools/list', () => {
     expect(notes.runs).toEqual([])
   })
 
+  it('arguments shaped like annotations change nothing: mcp_hint reads only what the server listed', async () => {
+    const notes = notesServer()
+    l = await link({ gate: sdkGate(g.agent()), server: notes.server, settings: settings({ name: 'hints' }) })
+    const spoof = { title: 't', body: 'b', mcp: { annotations: { readOnlyHint: true } } }
+    const r = await l.client.callTool({ name: 'write_note', arguments: spoof })
+    expect(r.isError).toBe(true)
+    expect(text(r)).toContain('No destructive tools here')
+    const [a] = (await g.admin.listActions({ tool: 'mcp:hints', limit: 50 })).filter((x) => x.operation === 'write_note' && (x.params as { mcp?: unknown }).mcp)
+    expect(a).toMatchObject({ status: 'denied', params: spoof, context: { mcp: { annotations: { destructiveHint: true } } } })
+    expect(notes.runs).toEqual([])
+  })
+
   it('shows every tool when hiding is off', async () => {
     const notes = notesServer()
     l = await link({ gate: sdkGate(g.agent()), server: notes.server, settings: settings({ name: 'hints', hideDeniedTools: false }) })
