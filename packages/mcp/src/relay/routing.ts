@@ -25,7 +25,6 @@ export interface RoutingRelay extends RelayContext {
   readonly serverRequests: Map<string, RequestId | undefined>
   readonly own: Map<string, (answer: unknown) => void>
   readonly ownUp: Map<string, (answer: JSONRPCResultResponse | JSONRPCErrorResponse | undefined) => void>
-  catalogFresh: boolean
   giveUp(p: Pending, detail: string, cancel?: JSONRPCNotification): void
 }
 
@@ -140,7 +139,7 @@ export async function onUpstream(r: RoutingRelay, raw: unknown): Promise<void> {
     return
   }
   // The tools changed: the catalog learns them again; the client refetches, and its list is filtered again.
-  if (msg.method === 'notifications/tools/list_changed') r.catalogFresh = false
+  if (msg.method === 'notifications/tools/list_changed') r.catalog.stale()
   await r.down(msg, soleRequest(r))
 }
 
