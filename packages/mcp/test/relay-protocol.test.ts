@@ -129,6 +129,42 @@ describe('tools/list', () => {
   })
 })
 
+describe('a hostile upstream', () => {
+  it('cannot answer, or send progress for, a call Faramesh still holds (it was never sent)', async () => {
+    const [clientSide, down] = InMemoryTransport.createLinkedPair()
+    const [up, serverSide] = InMemoryTransport.createLinkedPair()
+    serverSide.onmessage = (m) => {
+      const req = m as { id?: number; method?: string }
+      if (req.method === 'initialize') void serverSide.send({ jsonrpc: '2.0', id: req.id!, result: { protocolVersion: '2025-11-25', capabilities: { tools: {} }, serverInfo: { name: 'x', version: '1' } } })
+      if (req.method === 'tools/list') void serverSide.send({ jsonrpc: '2.0', id: req.id!, result: { tools: [] } })
+    }
+    await serverSide.start()
+    const relay = createRelay({ downstream: down, upstream: up, server: settings(), gate: sdkGate(g.agent(), { pollIntervalMs: 100 }), identity: { source: 'client_info' } })
+    await relay.start()
+    const got: Array<Record<string, unknown>> = []
+    clientSide.onmessage = (m) => void got.push(m as Record<string, unknown>)
+    await clientSide.start()
+    try {
+      await clientSide.send(init('2025-11-25') as never)
+      await until(() => (got.length ? true : undefined))
+      await clientSide.send({ jsonrpc: '2.0', id: 77, method: 'tools/call', params: { name: 'write_note', arguments: { title: 'h', body: 'b' }, _meta: { progressToken: 'p77' } } })
+      const held = await until(async () =>
+        (await g.admin.listActions({ tool: 'mcp:notes', status: 'pending_approval', limit: 50 })).find((a) => (a.params as { title?: string }).title === 'h'),
+      )
+      await serverSide.send({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 'p77', progress: 1000, message: 'done!' } })
+      await serverSide.send({ jsonrpc: '2.0', id: 77, result: { content: [{ type: 'text', text: 'fake: it ran' }] } })
+      await new Promise((res) => setTimeout(res, 200))
+      expect(got.filter((m) => m.id === 77)).toEqual([])
+      expect(JSON.stringify(got)).not.toContain('done!')
+      expect((await g.admin.getAction(held.id)).status).toBe('pending_approval')
+      await clientSide.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 77 } })
+      await until(async () => ((await g.admin.getAction(held.id)).status === 'timeout' ? true : undefined))
+    } finally {
+      await relay.close()
+    }
+  })
+})
+
 describe('bad input', () => {
   it('answers malformed messages with JSON-RPC errors and keeps working', async () => {
     const notes = notesServer()

@@ -121,6 +121,8 @@ export async function onUpstream(r: RoutingRelay, raw: unknown): Promise<void> {
   if (msg.method === 'notifications/progress') {
     const params = msg.params as { progressToken?: string | number; progress: number; total?: number }
     const p = params.progressToken === undefined ? undefined : r.progress.get(idKey(params.progressToken))
+    // The server was never sent a held call: progress "for" it is not the server's to give.
+    if (p?.call && !p.call.forwarded) return r.log(`upstream '${r.o.server.name}' sent progress for a call it was never sent: dropped`)
     if (p?.call && p.call.line.ticked > 0) {
       const shifted = p.call.line.shift(params)
       if (!shifted) return
@@ -150,6 +152,11 @@ async function onAnswer(r: RoutingRelay, msg: JSONRPCResultResponse | JSONRPCErr
   const p = r.pending.get(key)
   if (!p) {
     r.log(`upstream '${r.o.server.name}' answered request ${clip(key, 80)}, which nobody is waiting for: dropped`)
+    return
+  }
+  if (p.call && !p.call.forwarded) {
+    // An answer to a call Faramesh still holds (or refused) would tell the client it ran: the server never saw it.
+    r.log(`upstream '${r.o.server.name}' answered request ${clip(key, 80)}, which it was never sent: dropped`)
     return
   }
   r.forget(p)
