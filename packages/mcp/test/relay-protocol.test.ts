@@ -165,6 +165,43 @@ describe('a hostile upstream', () => {
   })
 })
 
+describe('an upstream answering garbage', () => {
+  it('a broken answer to a forwarded call → -32603 to the client, the action failed; the relay goes on', async () => {
+    const [clientSide, down] = InMemoryTransport.createLinkedPair()
+    const [up, serverSide] = InMemoryTransport.createLinkedPair()
+    serverSide.onmessage = (m) => {
+      const req = m as { id?: number; method?: string; params?: { arguments?: { text?: string } } }
+      if (req.method === 'initialize') void serverSide.send({ jsonrpc: '2.0', id: req.id!, result: { protocolVersion: '2025-11-25', capabilities: { tools: {} }, serverInfo: { name: 'x', version: '1' } } })
+      if (req.method === 'tools/list') void serverSide.send({ jsonrpc: '2.0', id: req.id!, result: { tools: [{ name: 'echo', inputSchema: { type: 'object' } }] } })
+      if (req.method === 'tools/call') {
+        const text = req.params?.arguments?.text
+        void serverSide.send((text === 'garbage' ? { jsonrpc: '2.0', id: req.id!, result: 'not an object' } : { jsonrpc: '2.0', id: req.id!, result: { content: [] } }) as never)
+      }
+    }
+    await serverSide.start()
+    const relay = createRelay({ downstream: down, upstream: up, server: settings(), gate: sdkGate(g.agent()), identity: { source: 'client_info' } })
+    await relay.start()
+    const got: Array<Record<string, unknown>> = []
+    clientSide.onmessage = (m) => void got.push(m as Record<string, unknown>)
+    await clientSide.start()
+    try {
+      await clientSide.send(init('2025-11-25') as never)
+      await until(() => (got.length ? true : undefined))
+      await clientSide.send({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: { text: 'garbage' } } })
+      const a1 = await until(() => got.find((m) => m.id === 1))
+      expect(a1).toMatchObject({ error: { code: -32603, message: expect.stringContaining('answered with an invalid message') } })
+      const failed = await until(async () =>
+        (await g.admin.listActions({ tool: 'mcp:notes', status: 'failed', limit: 50 })).find((a) => (a.params as { text?: string }).text === 'garbage'),
+      )
+      expect(failed.error).toMatch(/invalid message/)
+      await clientSide.send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'echo', arguments: { text: 'fine' } } })
+      expect(await until(() => got.find((m) => m.id === 2))).toMatchObject({ result: { content: [] } })
+    } finally {
+      await relay.close()
+    }
+  })
+})
+
 describe('bad input', () => {
   it('answers malformed messages with JSON-RPC errors and keeps working', async () => {
     const notes = notesServer()
@@ -179,6 +216,8 @@ describe('bad input', () => {
     await r.send({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'hang', arguments: {} } })
     await until(() => (notes.runs.length ? true : undefined))
     await r.send({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'echo', arguments: { text: 'dup' } } })
+    // A broken response is not answered: an error with its id would answer the client's own request 7.
+    await r.send({ jsonrpc: '2.0', id: 7, result: 'not an object' })
     expect(r.got.find((m) => m.id === null)).toMatchObject({ error: { code: -32600, message: expect.stringMatching(/not a JSON-RPC|Invalid JSON-RPC/) } })
     expect(await r.answer(9)).toMatchObject({ error: { code: -32600, message: expect.stringContaining('jsonrpc must be "2.0"') } })
     expect(await r.answer(5)).toMatchObject({ error: { code: -32602, message: expect.stringContaining('params.name') } })

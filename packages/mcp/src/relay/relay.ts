@@ -217,8 +217,12 @@ class McpRelay implements Relay, RelayContext {
 
   /** Wait (bounded) for withdrawals and reports still in flight, e.g. before a wrapper exits. */
   async flush(ms = FLUSH_MS): Promise<void> {
-    let t: ReturnType<typeof setTimeout> | undefined
-    await Promise.race([Promise.allSettled([...this.inflight]), new Promise((r) => (t = setTimeout(r, ms)))])
-    clearTimeout(t)
+    const deadline = Date.now() + ms
+    // Again while something is left: a withdrawal that lost its race queues a report of its own.
+    while (this.inflight.size > 0 && Date.now() < deadline) {
+      let t: ReturnType<typeof setTimeout> | undefined
+      await Promise.race([Promise.allSettled([...this.inflight]), new Promise((r) => (t = setTimeout(r, deadline - Date.now())))])
+      clearTimeout(t)
+    }
   }
 }

@@ -36,6 +36,7 @@ function progressTokenOf(params: unknown): string | number | undefined {
 export async function onDownstream(r: RoutingRelay, raw: unknown): Promise<void> {
   const c = classify(raw)
   if (c.kind === 'invalid') {
+    if (c.shape === 'response') return r.log(`the MCP client sent an invalid response: ${c.message}`)
     await r.down(rpcError(c.id, RPC.INVALID_REQUEST, c.message))
     return
   }
@@ -99,7 +100,8 @@ export async function onUpstream(r: RoutingRelay, raw: unknown): Promise<void> {
   if (c.kind === 'invalid') {
     // The SDK's transports validate already; a transport that does not must not make us forward garbage.
     r.log(`upstream '${r.o.server.name}' sent an invalid message: ${c.message}`)
-    const p = c.id === null ? undefined : r.pending.get(idKey(c.id))
+    const rawId = (raw as { id?: unknown } | null)?.id
+    const p = c.shape === 'response' && (typeof rawId === 'string' || typeof rawId === 'number') ? r.pending.get(idKey(rawId)) : undefined
     if (p) {
       r.forget(p)
       if (p.call?.actionId) r.track(r.o.gate.report(p.call.actionId, { success: false, error: `outcome unknown: the server answered with an invalid message` }))
