@@ -15,7 +15,8 @@ afterAll(async () => {
 /** A fetch that fails with a network error while `down(url, method)` says so: a gateway blip, real gateway behind. */
 function flaky(down: (url: string, method: string) => boolean): typeof fetch {
   return async (input, init) => {
-    if (down(String(input), init?.method ?? 'GET')) throw new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } })
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
+    if (down(url, init?.method ?? 'GET')) throw new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } })
     return fetch(input, init)
   }
 }
