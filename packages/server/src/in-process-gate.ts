@@ -48,6 +48,15 @@ export interface InProcessGateDeps {
 }
 
 const view = (rec: ActionRecord): Action => toApiAction(rec, { approvalToken: null, examples: false })
+
+/** GatePort's convention (as sdkGate): a person's denial answers with their reason and `decided_by` from the denied event. */
+async function decided(ledger: Ledger, rec: ActionRecord): Promise<Action & { decided_by?: string }> {
+  const a = view(rec)
+  if (rec.status !== 'denied') return a
+  const meta = (await ledger.getEvents(rec.id)).findLast((e) => e.event_type === 'denied')?.meta
+  const reason = typeof meta?.reason === 'string' && meta.reason ? meta.reason : a.reason
+  return typeof meta?.by === 'string' ? { ...a, reason, decided_by: meta.by } : { ...a, reason }
+}
 const by = (p: Principal): string | null => (p.kind === 'anonymous' ? null : p.name)
 
 function abortError(signal: AbortSignal): Error {
@@ -99,9 +108,9 @@ export function createInProcessGate(deps: InProcessGateDeps, p: Principal): InPr
           }
           checking = true
           service.load(actionId).then(
-            (rec) => {
+            async (rec) => {
               checking = false
-              if (rec.status !== 'pending_approval') finish(null, view(rec))
+              if (rec.status !== 'pending_approval') finish(null, await decided(ledger, rec).catch(() => view(rec)))
               else if (again) {
                 again = false
                 check()
@@ -154,18 +163,23 @@ export function createInProcessGate(deps: InProcessGateDeps, p: Principal): InPr
     async report(actionId, outcome) {
       requirePermission(p, 'execute')
       const body = checkResult(JSON.parse(JSON.stringify(outcome)) as unknown)
-      await own(actionId)
+      const rec = await own(actionId)
+      // executing: the call ran (started here); allowed or approved: it never ran (the client gave up first), which
+      // the relay reports as a failure, as POST /result allows.
+      if (rec.status !== 'executing' && rec.status !== 'allowed' && rec.status !== 'approved') {
+        throw conflict(`Action is not in executing, allowed or approved status (it is ${rec.status})`)
+      }
       const to = body.success ? 'succeeded' : 'failed'
       const error = body.success ? null : (body.error ?? 'failed')
       try {
         await ledger.transition(actionId, {
-          from: ['executing'],
+          from: [rec.status],
           to,
           patch: { result: body.result ?? null, error },
           event: { event_type: to, meta: { by: by(p), error, executor: MCP_EXECUTOR, gateway: leaseId } },
         })
       } catch (err) {
-        if (err instanceof LedgerError && err.code === 'INVALID_TRANSITION') throw conflict(`Action ${actionId} is no longer executing; its outcome was not recorded`)
+        if (err instanceof LedgerError && err.code === 'INVALID_TRANSITION') throw conflict(`Action ${actionId} changed status meanwhile; its outcome was not recorded`)
         throw err
       }
     },

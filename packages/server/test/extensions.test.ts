@@ -212,9 +212,40 @@ describe('the in-process gate (gateFor)', () => {
     expect(await gate.start(a.id)).toBe('closed')
     expect(await gate.waitForDecision(a.id, new AbortController().signal)).toMatchObject({ status: 'timeout' })
     const b = await gate.submit(req('write_file'), 'k-4')
-    await api(h, 'POST', `/v1/actions/${b.id}/approval`, TOKENS.approver, { approve: false, reason: 'no' })
+    await api(h, 'POST', `/v1/actions/${b.id}/approval`, TOKENS.approver, { approve: false, reason: 'not on Fridays' })
+    // As sdkGate: the person's reason and who decided.
+    expect(await gate.waitForDecision(b.id, new AbortController().signal)).toMatchObject({ status: 'denied', reason: 'not on Fridays', decided_by: 'alice' })
     expect(await gate.withdraw(b.id, 'late')).toBe('too_late')
     expect(await gate.start(b.id)).toBe('closed')
+    // Approved, then the client gave up before it was forwarded: reported as not run.
+    const c = await gate.submit(req('write_file'), 'k-4c')
+    await api(h, 'POST', `/v1/actions/${c.id}/approval`, TOKENS.approver, { approve: true })
+    expect(await gate.withdraw(c.id, 'gave up')).toBe('too_late')
+    await gate.report(c.id, { success: false, error: 'not executed: MCP client gave up before forwarding' })
+    expect((await api(h, 'GET', `/v1/actions/${c.id}`, TOKENS.admin)).body).toMatchObject({ status: 'failed', error: 'not executed: MCP client gave up before forwarding' })
+    await expect(gate.report(c.id, { success: true })).rejects.toMatchObject({ status: 409 })
+  })
+
+  it('authenticate: a credential resolves as the gateway would, and a revoked one stops resolving', async () => {
+    expect(host.authenticate(TOKENS.a1)).toEqual(A1)
+    expect(() => host.authenticate('nope')).toThrow(expect.objectContaining({ status: 401 }))
+    expect(() => host.authenticate(undefined)).toThrow(expect.objectContaining({ status: 401 }))
+    writeFileSync(
+      join(dir, 'tokens.json'),
+      JSON.stringify({ version: 1, tokens: [{ name: 'bot1', role: 'agent', sha256: hashToken(TOKENS.a1), agent_id: 'a1', revoked_at: '2026-01-01T00:00:00Z' }, { name: 'root', role: 'admin', sha256: hashToken(TOKENS.admin) }] }),
+    )
+    const end = Date.now() + 10_000
+    for (;;) {
+      try {
+        host.authenticate(TOKENS.a1)
+      } catch (err) {
+        expect(err).toMatchObject({ status: 401 })
+        break
+      }
+      if (Date.now() > end) throw new Error('the revoked token still authenticates')
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    expect(host.authenticate(TOKENS.admin)).toEqual(ADMIN)
   })
 
   it('acts only as its principal: an agent cannot act as or for another agent; wrong roles are refused', async () => {
@@ -284,6 +315,25 @@ describe('two gateways on one Postgres', () => {
     // Through the change feed (LISTEN/NOTIFY), not the 5 s safety poll.
     expect(Date.now() - t0).toBeLessThan(4000)
     expect(await gate.start(a.id)).toBe('started')
+  }, 60_000)
+
+  it('withdraw on A racing an approval through B: exactly one wins, every time', async () => {
+    const env = { FARA_DB_BACKEND: 'postgres', FARA_POSTGRES_DSN: pg.dsn, FARAMESH_SIGNING_KEY_FILE: join(dir, 'key.pem') }
+    const rec: { host?: GatewayExtensionHost } = {}
+    await start([echoExtension(rec)], env)
+    const b = await start([], env)
+    const gate = rec.host!.gateFor(A1)
+    for (let i = 0; i < 10; i++) {
+      const a = await gate.submit(req() as any, `race-${i}`)
+      const [w, approval] = await Promise.all([
+        gate.withdraw(a.id, 'client cancelled'),
+        api(b, 'POST', `/v1/actions/${a.id}/approval`, TOKENS.approver, { approve: true }),
+      ])
+      const final = (await api(b, 'GET', `/v1/actions/${a.id}`, TOKENS.admin)).body.status
+      if (w === 'withdrawn') expect([approval.status, final]).toEqual([409, 'timeout'])
+      else expect([w, approval.status, final]).toEqual(['too_late', 200, 'approved'])
+    }
+    expect((await api(b, 'GET', '/v1/ledger/verify', TOKENS.admin)).body).toMatchObject({ ok: true })
   }, 60_000)
 
   function req() {

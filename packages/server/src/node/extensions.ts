@@ -19,6 +19,12 @@ export interface GatewayExtensionHost {
   /** A GatePort (structurally @faramesh/mcp's) acting as this principal, in process: same checks as the routes. */
   gateFor(principal: Principal): InProcessGate
   /**
+   * The principal of a bearer token right now, as the gateway's auth would resolve it (the tokens file is watched):
+   * throws ApiError UNAUTHORIZED (401) for a missing, unknown, revoked or expired token while auth is on. A session
+   * re-checks its credential with it, so a revoked token ends its sessions.
+   */
+  authenticate(token: string | undefined): Principal
+  /**
    * The dashboard's base URL as the gateway knows it: FARAMESH_PUBLIC_URL, else the URL it listens on. Read it when
    * needed, not in the factory: with port 0 the port is known only once the gateway listens.
    */

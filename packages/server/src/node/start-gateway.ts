@@ -169,6 +169,7 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
     config,
     logger,
     gateFor: (principal) => app.gateFor(principal),
+    authenticate: (token) => auth.authenticate(token),
     get publicUrl() {
       return config.publicUrl ?? listenUrl
     },
