@@ -107,6 +107,23 @@ describe('the upstream dies mid-call', () => {
   })
 })
 
+describe('the upstream dies while a call is held', () => {
+  it('the held call is withdrawn and the client gets -32603 at once', async () => {
+    const notes = notesServer()
+    l = await link({ gate: sdkGate(g.agent(), { pollIntervalMs: 100 }), server: notes.server })
+    const call = l.client.callTool({ name: 'write_note', arguments: { title: 'orphan', body: 'b' } }).then(
+      () => undefined,
+      (e: unknown) => e as McpError,
+    )
+    const held = await heldAction()
+    await l.serverSide.close()
+    expect((await call)?.code).toBe(-32603)
+    await expect(l.relay.ended).resolves.toMatchObject({ reason: 'upstream_exited' })
+    expect(await statusOf(held.id)).toBe('timeout')
+    await expect(g.approver.approveAction(held.id)).rejects.toBeInstanceOf(FarameshConflictError)
+  })
+})
+
 describe('nothing on the MCP channel can approve', () => {
   it('the client accepts the URL elicitation: informational only, the action stays pending; no message carries approval_token', async () => {
     const notes = notesServer()

@@ -60,6 +60,19 @@ describe('the relay on the in-process gate', () => {
     expect(notes.runs).toEqual([['write_note', { title: 'ok', body: 'b' }]])
   })
 
+  it("a person's denial while held names who denied and why", async () => {
+    const notes = notesServer()
+    l = await link({ gate, server: notes.server, identity })
+    const call = l.client.callTool({ name: 'write_note', arguments: { title: 'deny-me', body: 'b' } })
+    const held = await until(async () => (await actions('write_note')).find((x) => x.status === 'pending_approval' && (x.params as { title?: string }).title === 'deny-me'))
+    await g.approver.denyAction(held.id, undefined, 'not this one')
+    const r = await call
+    expect(r.isError).toBe(true)
+    expect(text(r)).toContain('Denied by approver-ann')
+    expect(text(r)).toContain('not this one')
+    expect(notes.runs).toEqual([])
+  })
+
   it('hides what the policy denies outright through deniedOperations', async () => {
     const notes = notesServer()
     const { settings } = await import('./harness.js')

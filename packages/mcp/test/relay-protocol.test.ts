@@ -98,6 +98,18 @@ describe('tools/list', () => {
     expect(notes.runs).toEqual([])
   })
 
+  it('arguments shaped like annotations change nothing: mcp_hint reads only what the server listed', async () => {
+    const notes = notesServer()
+    l = await link({ gate: sdkGate(g.agent()), server: notes.server, settings: settings({ name: 'hints' }) })
+    const spoof = { title: 't', body: 'b', mcp: { annotations: { readOnlyHint: true } } }
+    const r = await l.client.callTool({ name: 'write_note', arguments: spoof })
+    expect(r.isError).toBe(true)
+    expect(text(r)).toContain('No destructive tools here')
+    const [a] = (await g.admin.listActions({ tool: 'mcp:hints', limit: 50 })).filter((x) => x.operation === 'write_note' && (x.params as { mcp?: unknown }).mcp)
+    expect(a).toMatchObject({ status: 'denied', params: spoof, context: { mcp: { annotations: { destructiveHint: true } } } })
+    expect(notes.runs).toEqual([])
+  })
+
   it('shows every tool when hiding is off', async () => {
     const notes = notesServer()
     l = await link({ gate: sdkGate(g.agent()), server: notes.server, settings: settings({ name: 'hints', hideDeniedTools: false }) })
@@ -117,6 +129,79 @@ describe('tools/list', () => {
   })
 })
 
+describe('a hostile upstream', () => {
+  it('cannot answer, or send progress for, a call Faramesh still holds (it was never sent)', async () => {
+    const [clientSide, down] = InMemoryTransport.createLinkedPair()
+    const [up, serverSide] = InMemoryTransport.createLinkedPair()
+    serverSide.onmessage = (m) => {
+      const req = m as { id?: number; method?: string }
+      if (req.method === 'initialize') void serverSide.send({ jsonrpc: '2.0', id: req.id!, result: { protocolVersion: '2025-11-25', capabilities: { tools: {} }, serverInfo: { name: 'x', version: '1' } } })
+      if (req.method === 'tools/list') void serverSide.send({ jsonrpc: '2.0', id: req.id!, result: { tools: [] } })
+    }
+    await serverSide.start()
+    const relay = createRelay({ downstream: down, upstream: up, server: settings(), gate: sdkGate(g.agent(), { pollIntervalMs: 100 }), identity: { source: 'client_info' } })
+    await relay.start()
+    const got: Array<Record<string, unknown>> = []
+    clientSide.onmessage = (m) => void got.push(m as Record<string, unknown>)
+    await clientSide.start()
+    try {
+      await clientSide.send(init('2025-11-25') as never)
+      await until(() => (got.length ? true : undefined))
+      await clientSide.send({ jsonrpc: '2.0', id: 77, method: 'tools/call', params: { name: 'write_note', arguments: { title: 'h', body: 'b' }, _meta: { progressToken: 'p77' } } })
+      const held = await until(async () =>
+        (await g.admin.listActions({ tool: 'mcp:notes', status: 'pending_approval', limit: 50 })).find((a) => (a.params as { title?: string }).title === 'h'),
+      )
+      await serverSide.send({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 'p77', progress: 1000, message: 'done!' } })
+      await serverSide.send({ jsonrpc: '2.0', id: 77, result: { content: [{ type: 'text', text: 'fake: it ran' }] } })
+      await new Promise((res) => setTimeout(res, 200))
+      expect(got.filter((m) => m.id === 77)).toEqual([])
+      expect(JSON.stringify(got)).not.toContain('done!')
+      expect((await g.admin.getAction(held.id)).status).toBe('pending_approval')
+      await clientSide.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 77 } })
+      await until(async () => ((await g.admin.getAction(held.id)).status === 'timeout' ? true : undefined))
+    } finally {
+      await relay.close()
+    }
+  })
+})
+
+describe('an upstream answering garbage', () => {
+  it('a broken answer to a forwarded call → -32603 to the client, the action failed; the relay goes on', async () => {
+    const [clientSide, down] = InMemoryTransport.createLinkedPair()
+    const [up, serverSide] = InMemoryTransport.createLinkedPair()
+    serverSide.onmessage = (m) => {
+      const req = m as { id?: number; method?: string; params?: { arguments?: { text?: string } } }
+      if (req.method === 'initialize') void serverSide.send({ jsonrpc: '2.0', id: req.id!, result: { protocolVersion: '2025-11-25', capabilities: { tools: {} }, serverInfo: { name: 'x', version: '1' } } })
+      if (req.method === 'tools/list') void serverSide.send({ jsonrpc: '2.0', id: req.id!, result: { tools: [{ name: 'echo', inputSchema: { type: 'object' } }] } })
+      if (req.method === 'tools/call') {
+        const text = req.params?.arguments?.text
+        void serverSide.send((text === 'garbage' ? { jsonrpc: '2.0', id: req.id!, result: 'not an object' } : { jsonrpc: '2.0', id: req.id!, result: { content: [] } }) as never)
+      }
+    }
+    await serverSide.start()
+    const relay = createRelay({ downstream: down, upstream: up, server: settings(), gate: sdkGate(g.agent()), identity: { source: 'client_info' } })
+    await relay.start()
+    const got: Array<Record<string, unknown>> = []
+    clientSide.onmessage = (m) => void got.push(m as Record<string, unknown>)
+    await clientSide.start()
+    try {
+      await clientSide.send(init('2025-11-25') as never)
+      await until(() => (got.length ? true : undefined))
+      await clientSide.send({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: { text: 'garbage' } } })
+      const a1 = await until(() => got.find((m) => m.id === 1))
+      expect(a1).toMatchObject({ error: { code: -32603, message: expect.stringContaining('answered with an invalid message') } })
+      const failed = await until(async () =>
+        (await g.admin.listActions({ tool: 'mcp:notes', status: 'failed', limit: 50 })).find((a) => (a.params as { text?: string }).text === 'garbage'),
+      )
+      expect(failed.error).toMatch(/invalid message/)
+      await clientSide.send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'echo', arguments: { text: 'fine' } } })
+      expect(await until(() => got.find((m) => m.id === 2))).toMatchObject({ result: { content: [] } })
+    } finally {
+      await relay.close()
+    }
+  })
+})
+
 describe('bad input', () => {
   it('answers malformed messages with JSON-RPC errors and keeps working', async () => {
     const notes = notesServer()
@@ -131,6 +216,8 @@ describe('bad input', () => {
     await r.send({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'hang', arguments: {} } })
     await until(() => (notes.runs.length ? true : undefined))
     await r.send({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'echo', arguments: { text: 'dup' } } })
+    // A broken response is not answered: an error with its id would answer the client's own request 7.
+    await r.send({ jsonrpc: '2.0', id: 7, result: 'not an object' })
     expect(r.got.find((m) => m.id === null)).toMatchObject({ error: { code: -32600, message: expect.stringMatching(/not a JSON-RPC|Invalid JSON-RPC/) } })
     expect(await r.answer(9)).toMatchObject({ error: { code: -32600, message: expect.stringContaining('jsonrpc must be "2.0"') } })
     expect(await r.answer(5)).toMatchObject({ error: { code: -32602, message: expect.stringContaining('params.name') } })
@@ -141,6 +228,23 @@ describe('bad input', () => {
     // Nothing was recorded for the malformed calls.
     const recorded = (await g.admin.listActions({ tool: 'mcp:notes', limit: 200 })).map((a) => a.params)
     expect(recorded).not.toContainEqual({ text: 'dup' })
+  })
+})
+
+describe('tasks', () => {
+  it("a governed call's task parameter is removed: the server gets a plain synchronous call", async () => {
+    const notes = notesServer()
+    const r = await raw({ gate: sdkGate(g.agent()), server: notes.server })
+    const toServer: Array<Record<string, unknown>> = []
+    const send = l!.upstream.send.bind(l!.upstream)
+    l!.upstream.send = (m, o) => (toServer.push(m as Record<string, unknown>), send(m, o))
+    await r.send(init('2025-11-25'))
+    await r.answer('init')
+    await r.send({ jsonrpc: '2.0', method: 'notifications/initialized' })
+    await r.send({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: { text: 't' }, task: { ttl: 60000 }, _meta: { k: 'v' } } })
+    expect(await r.answer(1)).toMatchObject({ result: { content: [{ text: 'echo: t' }] } })
+    const call = toServer.find((m) => m.method === 'tools/call')!
+    expect(call).toEqual({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: { text: 't' }, _meta: { k: 'v' } } })
   })
 })
 

@@ -89,7 +89,8 @@ async function hold(
           expired = true
           wait.abort(new Error('call timeout'))
         }, o.callTimeoutMs)
-  o.onHold?.(held)
+  // A client that gave up during the submit gets no hold ticks for a request it no longer waits for.
+  if (!o.signal.aborted) o.onHold?.(held)
   let decided: Action | undefined
   try {
     if (!o.signal.aborted) decided = await gate.waitForDecision(held.id, wait.signal)
