@@ -2,7 +2,7 @@
 // completes on A), a graceful restart (the held call is withdrawn, never run later) and a crash (kill -9 of a gateway
 // process holding the call: the next start times it out; approving it is refused; it never runs).
 import { fork, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startPostgres, type PostgresInstance } from '@faramesh/ledger/testing'
@@ -130,6 +130,58 @@ describe('a gateway restart while a call is held', () => {
     expect(await statusOf(second.url, held.id)).toBe('timeout')
     await expect(client(second.url, TOKENS.approver).approveAction(held.id)).rejects.toMatchObject({ statusCode: 409 })
     await new Promise((r) => setTimeout(r, 500))
+    expect(existsSync(target)).toBe(false)
+  })
+})
+
+describe('sessions end on their own', () => {
+  it('an idle session is closed (404 afterwards), but not while a held call keeps its POST open', async () => {
+    const dir = folder()
+    const g = await startMcpGateway(dir, { FARAMESH_MCP_SESSION_IDLE: '2s' })
+    open.push(g)
+    const idle = await mcpClient(g.url, 'files', { token: TOKENS.a1 })
+    const busy = await mcpClient(g.url, 'files', { token: TOKENS.a1 })
+    const target = join(data, 'held-past-idle.txt')
+    try {
+      const call = busy.client.callTool({ name: 'write_file', arguments: { path: target, content: 'still here' } })
+      const held = await heldOn(g.url)
+      // The idle client goes quiet without ending its session: its streams close, the session stays behind.
+      const idleId = idle.transport.sessionId!
+      await idle.transport.close()
+      await new Promise((r) => setTimeout(r, 3500))
+      // The idle session is gone: its id is unknown now.
+      const r = await fetch(`${g.url}/mcp/files`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${TOKENS.a1}`, 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'Mcp-Session-Id': idleId },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+      })
+      expect(r.status).toBe(404)
+      // The held call's session is not idle: approving it still runs it.
+      await client(g.url, TOKENS.approver).approveAction(held.id)
+      expect((await call).isError).toBeFalsy()
+      expect(readFileSync(target, 'utf8')).toBe('still here')
+    } finally {
+      await idle.close()
+      await busy.close()
+    }
+  })
+
+  it('a revoked token closes its sessions and withdraws their held calls', async () => {
+    const dir = folder()
+    const g = await startMcpGateway(dir, { FARAMESH_MCP_SESSION_IDLE: '2s' })
+    open.push(g)
+    const c = await mcpClient(g.url, 'files', { token: TOKENS.a2 })
+    const target = join(data, 'revoked.txt')
+    const call = c.client.callTool({ name: 'write_file', arguments: { path: target, content: 'x' } }).catch((e: unknown) => e)
+    const held = await heldOn(g.url)
+    const file = join(dir, 'tokens.json')
+    const tokens = JSON.parse(readFileSync(file, 'utf8')) as { tokens: Array<{ name: string; revoked_at?: string }> }
+    for (const t of tokens.tokens) if (t.name === 'agent-a2') t.revoked_at = new Date().toISOString()
+    writeFileSync(file, JSON.stringify(tokens))
+    await until(async () => ((await statusOf(g.url, held.id)) === 'timeout' ? true : undefined), 15_000, 'the withdrawal after revocation')
+    void call
+    await c.transport.close().catch(() => undefined)
+    await expect(client(g.url, TOKENS.approver).approveAction(held.id)).rejects.toMatchObject({ statusCode: 409 })
     expect(existsSync(target)).toBe(false)
   })
 })
