@@ -185,3 +185,25 @@ describe('sessions end on their own', () => {
     expect(existsSync(target)).toBe(false)
   })
 })
+
+describe('secrets in what an upstream says', () => {
+  it("a child's stderr and its bad output reach the log and the client with the configured secret masked", async () => {
+    const SECRET = 'leaky-secret-value-42'
+    const script = "process.stderr.write('my token is ' + process.env.LEAKY_TOKEN + '\\n'); setTimeout(() => process.stdout.write('not json ' + process.env.LEAKY_TOKEN + '\\n'), 200); setTimeout(() => {}, 5000)"
+    const dir = gatewayFolder(POLICY, `leaky:\n  command: "${process.execPath}"\n  args: ["-e", ${JSON.stringify(script)}]\n  env: { LEAKY_TOKEN: "\${LEAK}" }\n`)
+    dirs.push(dir)
+    const lines: string[] = []
+    const g = await startMcpGateway(dir, { LEAK: SECRET }, { log: (l) => lines.push(l) })
+    open.push(g)
+    const failed = await mcpClient(g.url, 'leaky', { token: TOKENS.a1 }).then(
+      async (c) => (await c.close(), 'connected'),
+      (e: unknown) => String(e),
+    )
+    await until(async () => (lines.some((l) => l.includes('my token is')) ? true : undefined), 5000, 'the stderr line in the log')
+    expect(failed).not.toContain(SECRET)
+    expect(failed).not.toBe('connected')
+    const log = lines.join('')
+    expect(log).toContain('my token is [redacted]')
+    expect(log).not.toContain(SECRET)
+  })
+})

@@ -11,7 +11,7 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { CoreClient } from '@faramesh/sdk'
-import { silentLogger } from '@faramesh/server'
+import { createLogger, silentLogger } from '@faramesh/server'
 import { readConfigEnv } from '@faramesh/server/config'
 import { loadConfig, startGateway, type GatewayHandle } from '@faramesh/server/node'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
@@ -65,10 +65,11 @@ export interface McpGateway {
 }
 
 /** startGateway on `dir` with the MCP extension, as apps/server composes it; env is the gateway's environment. */
-export async function startMcpGateway(dir: string, env: Record<string, string> = {}): Promise<McpGateway> {
+export async function startMcpGateway(dir: string, env: Record<string, string> = {}, o: { log?: (line: string) => void } = {}): Promise<McpGateway> {
   const vars = { FARAMESH_PORT: '0', FARAMESH_TOKENS_FILE: join(dir, 'tokens.json'), FARAMESH_MCP_SERVERS: 'mcp-servers.yaml', ...env }
   const config = loadConfig(vars, dir)
-  const gw = await startGateway(config, { logger: silentLogger, extensions: [mcpGateway({ env: readConfigEnv(vars, dir).vars })] })
+  const logger = o.log ? createLogger({ level: 'debug', write: o.log }) : silentLogger
+  const gw = await startGateway(config, { logger, extensions: [mcpGateway({ env: readConfigEnv(vars, dir).vars })] })
   return {
     url: gw.url,
     gw,
