@@ -124,6 +124,24 @@ describe('the upstream dies mid-call', () => {
   })
 })
 
+describe('relay.close() (the wrapper on SIGTERM, the gateway ending a session)', () => {
+  it('withdraws a held call, answers it -32603, and resolves only once the withdrawal is recorded', async () => {
+    const notes = notesServer()
+    l = await link({ gate: sdkGate(g.agent(), { pollIntervalMs: 100 }), server: notes.server })
+    const call = l.client.callTool({ name: 'write_note', arguments: { title: 'closing', body: 'b' } }).then(
+      () => undefined,
+      (e: unknown) => e as McpError,
+    )
+    const held = await heldAction()
+    await l.relay.close('shutting down')
+    expect(await statusOf(held.id)).toBe('timeout')
+    expect((await call)?.message).toMatch(/Faramesh relay closing: shutting down/)
+    await expect(l.relay.ended).resolves.toEqual({ reason: 'closed', message: 'shutting down' })
+    await expect(g.approver.approveAction(held.id)).rejects.toBeInstanceOf(FarameshConflictError)
+    expect(notes.runs).toEqual([])
+  })
+})
+
 describe('the upstream dies while a call is held', () => {
   it('the held call is withdrawn and the client gets -32603 at once', async () => {
     const notes = notesServer()
