@@ -72,6 +72,23 @@ describe('the client gives up on a held call', () => {
     expect(answers).toHaveLength(1) // initialize only: a request the client gave up on gets no answer
   })
 
+  it('a cancel that arrives during the submit: withdrawn, no answer and not one hold tick', async () => {
+    const notes = notesServer()
+    l = await link({ gate: sdkGate(g.agent(), { pollIntervalMs: 100 }), server: notes.server, noClient: true, identity: { agentId: 'a1', source: 'token' } })
+    const got: Array<Record<string, unknown>> = []
+    l.clientSide.onmessage = (m) => void got.push(m as Record<string, unknown>)
+    await l.clientSide.start()
+    await l.clientSide.send({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'a1', version: '1' } } })
+    await until(() => (got.length ? true : undefined))
+    await l.clientSide.send({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'write_note', arguments: { title: 'quick', body: 'b' }, _meta: { progressToken: 'tok1' } } })
+    await l.clientSide.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 1, reason: 'changed my mind' } })
+    const a = await until(async () => (await g.admin.listActions({ tool: 'mcp:notes', limit: 100 })).find((x) => (x.params as { title?: string }).title === 'quick' && x.status === 'timeout'))
+    expect((await g.admin.getEvents(a.id)).at(-1)?.meta).toMatchObject({ reason: 'withdrawn' })
+    await new Promise((r) => setTimeout(r, 300))
+    expect(got.slice(1)).toEqual([])
+    expect(notes.runs).toEqual([])
+  })
+
   it('the client disconnects while a call is held → withdrawn; relay.ended says downstream_closed', async () => {
     const notes = notesServer()
     l = await link({ gate: sdkGate(g.agent(), { pollIntervalMs: 100 }), server: notes.server })
@@ -104,6 +121,24 @@ describe('the upstream dies mid-call', () => {
     const [a] = (await g.admin.listActions({ tool: 'mcp:notes', limit: 100 })).filter((x) => x.operation === 'hang')
     expect(a?.status).toBe('failed')
     expect(a?.error).toMatch(/outcome unknown/)
+  })
+})
+
+describe('relay.close() (the wrapper on SIGTERM, the gateway ending a session)', () => {
+  it('withdraws a held call, answers it -32603, and resolves only once the withdrawal is recorded', async () => {
+    const notes = notesServer()
+    l = await link({ gate: sdkGate(g.agent(), { pollIntervalMs: 100 }), server: notes.server })
+    const call = l.client.callTool({ name: 'write_note', arguments: { title: 'closing', body: 'b' } }).then(
+      () => undefined,
+      (e: unknown) => e as McpError,
+    )
+    const held = await heldAction()
+    await l.relay.close('shutting down')
+    expect(await statusOf(held.id)).toBe('timeout')
+    expect((await call)?.message).toMatch(/Faramesh relay closing: shutting down/)
+    await expect(l.relay.ended).resolves.toEqual({ reason: 'closed', message: 'shutting down' })
+    await expect(g.approver.approveAction(held.id)).rejects.toBeInstanceOf(FarameshConflictError)
+    expect(notes.runs).toEqual([])
   })
 })
 

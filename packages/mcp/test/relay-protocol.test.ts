@@ -165,6 +165,38 @@ describe('a hostile upstream', () => {
   })
 })
 
+describe('client_roots: false is enforced by the relay', () => {
+  it("a server's roots/list is refused without reaching the client; the client's roots/list_changed is not passed on", async () => {
+    const [clientSide, down] = InMemoryTransport.createLinkedPair()
+    const [up, serverSide] = InMemoryTransport.createLinkedPair()
+    const toServer: Array<Record<string, unknown>> = []
+    serverSide.onmessage = (m) => {
+      toServer.push(m as Record<string, unknown>)
+      const req = m as { id?: number; method?: string }
+      if (req.method === 'initialize') void serverSide.send({ jsonrpc: '2.0', id: req.id!, result: { protocolVersion: '2025-11-25', capabilities: {}, serverInfo: { name: 'x', version: '1' } } })
+    }
+    await serverSide.start()
+    const relay = createRelay({ downstream: down, upstream: up, server: settings({ clientRoots: false }), gate: sdkGate(g.agent()), identity: { source: 'client_info' } })
+    await relay.start()
+    const got: Array<Record<string, unknown>> = []
+    clientSide.onmessage = (m) => void got.push(m as Record<string, unknown>)
+    await clientSide.start()
+    try {
+      await clientSide.send(init('2025-11-25', { roots: { listChanged: true } }) as never)
+      await until(() => (got.length ? true : undefined))
+      expect((toServer[0]!.params as { capabilities: object }).capabilities).toEqual({})
+      await clientSide.send({ jsonrpc: '2.0', method: 'notifications/roots/list_changed' })
+      await serverSide.send({ jsonrpc: '2.0', id: 'r1', method: 'roots/list' })
+      const refused = await until(() => toServer.find((m) => m.id === 'r1'))
+      expect(refused).toMatchObject({ error: { code: -32601 } })
+      expect(got.filter((m) => m.method === 'roots/list')).toEqual([])
+      expect(toServer.filter((m) => m.method === 'notifications/roots/list_changed')).toEqual([])
+    } finally {
+      await relay.close()
+    }
+  })
+})
+
 describe('an upstream answering garbage', () => {
   it('a broken answer to a forwarded call → -32603 to the client, the action failed; the relay goes on', async () => {
     const [clientSide, down] = InMemoryTransport.createLinkedPair()

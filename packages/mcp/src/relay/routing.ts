@@ -59,6 +59,8 @@ export async function onDownstream(r: RoutingRelay, raw: unknown): Promise<void>
         return r.giveUp(p, `MCP client cancelled${typeof reason === 'string' ? `: ${clip(reason, 200)}` : ''}`, c.msg)
       }
     }
+    // Without the roots capability the server has no roots to hear about (client_roots: false).
+    if (c.msg.method === 'notifications/roots/list_changed' && !r.o.server.clientRoots) return
     return forwardUp(r, c.msg)
   }
   const msg = c.msg
@@ -111,6 +113,11 @@ export async function onUpstream(r: RoutingRelay, raw: unknown): Promise<void> {
   }
   if (c.kind === 'response') return onAnswer(r, c.msg)
   if (c.kind === 'request') {
+    if (c.msg.method === 'roots/list' && !r.o.server.clientRoots) {
+      // Enforced here, not left to the server's SDK: with client_roots: false a client's roots never reach the server.
+      await forwardUp(r, rpcError(c.msg.id, RPC.METHOD_NOT_FOUND, `roots are not passed to server '${r.o.server.name}' (client_roots: false)`))
+      return
+    }
     const related = soleRequest(r)
     r.serverRequests.set(idKey(c.msg.id), related)
     if (!(await r.down(c.msg, related))) {
