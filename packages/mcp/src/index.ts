@@ -3,3 +3,13 @@ export type * from './types.js'
 
 // transports (H3)
 export * from './transports/index.js'
+
+// relay (H1): the message-level relay, the call gate, and the GatePort over @faramesh/sdk
+export { createRelay } from './relay/relay.js'
+export { sdkGate, type SdkGateOptions } from './gate/sdk-gate.js'
+export { gateCall, type GateCallOptions, type Verdict } from './gate/call-gate.js'
+export { actionRequestOf, agentOf, toolOf, RESOURCES_READ, type CallSpec } from './gate/action-mapping.js'
+export { refusalText, toolRefusal, rpcRefusal, type Refusal, type RefusalKind } from './gate/answers.js'
+export { digestResult, outcomeOfAnswer, type ResultDigest } from './gate/result-digest.js'
+export { McpGateError, MCP_ERROR_CODES, type McpErrorCode } from './errors.js'
+export { classify, rpcError, RPC, type Classified } from './jsonrpc/messages.js'

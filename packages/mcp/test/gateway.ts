@@ -1,0 +1,59 @@
+// A real gateway for the relay's tests: startGateway (the node entry) on 127.0.0.1, port 0, SQLite in a fresh temp
+// folder, a policy file and scoped tokens (agent a1, an approver, an admin). Closed and removed by close().
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createHash } from 'node:crypto'
+import { CoreClient } from '@faramesh/sdk'
+import { silentLogger } from '@faramesh/server'
+import { loadConfig, startGateway, type GatewayHandle } from '@faramesh/server/node'
+
+export const TOKENS = { agent: 'tok-agent-a1-0123456789', approver: 'tok-approver-0123456789', admin: 'tok-admin-0123456789' }
+
+export interface TestGateway {
+  readonly url: string
+  readonly dir: string
+  readonly gw: GatewayHandle
+  /** An SDK client acting as agent a1 (what the wrapper would hold). */
+  agent(options?: { timeoutMs?: number }): CoreClient
+  /** A person who may approve and deny (a separate principal from the agent). */
+  readonly approver: CoreClient
+  readonly admin: CoreClient
+  close(): Promise<void>
+}
+
+const sha = (t: string) => createHash('sha256').update(t, 'utf8').digest('hex')
+
+export async function startTestGateway(policy: string, env: Record<string, string> = {}): Promise<TestGateway> {
+  const dir = mkdtempSync(join(tmpdir(), 'faramesh-mcp-'))
+  mkdirSync(join(dir, 'policies'))
+  writeFileSync(join(dir, 'policies', 'default.yaml'), policy)
+  writeFileSync(
+    join(dir, 'tokens.json'),
+    JSON.stringify({
+      version: 1,
+      tokens: [
+        { name: 'agent-a1', role: 'agent', agent_id: 'a1', sha256: sha(TOKENS.agent) },
+        { name: 'approver-ann', role: 'approver', sha256: sha(TOKENS.approver) },
+        { name: 'admin-ada', role: 'admin', sha256: sha(TOKENS.admin) },
+      ],
+    }),
+  )
+  const gw = await startGateway(loadConfig({ FARAMESH_PORT: '0', FARAMESH_TOKENS_FILE: join(dir, 'tokens.json'), ...env }, dir), {
+    logger: silentLogger,
+  })
+  const client = (token: string, o: { timeoutMs?: number } = {}) =>
+    new CoreClient({ baseUrl: gw.url, token, agentId: 'a1', maxRetries: 1, retryBackoffFactor: 0.05, timeoutMs: o.timeoutMs ?? 5000 })
+  return {
+    url: gw.url,
+    dir,
+    gw,
+    agent: (o) => client(TOKENS.agent, o),
+    approver: client(TOKENS.approver),
+    admin: client(TOKENS.admin),
+    async close() {
+      await gw.close()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
