@@ -121,6 +121,24 @@ describe('through the wrapper, as if direct', () => {
     expect(text(elicited)).toContain('Ada Lovelace')
   })
 
+  it("the server's environment has the client's variables but none of Faramesh's (get-env)", async () => {
+    const client = new Client({ name: 'e2e-env', version: '1.0.0' })
+    clients.push(client)
+    await client.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: wrapArgv(['--name', 'everything', '--gateway', gw.url], [process.execPath, everythingBin()]),
+        env: clientEnv({ FARAMESH_TOKEN: TOKENS.a1, FARA_AUTH_TOKEN: TOKENS.admin, FARAMESH_AGENT_ID: 'a1', SERVER_API_KEY: 'for-the-server' }),
+        stderr: 'pipe',
+      }),
+    )
+    const env = JSON.parse(text((await client.callTool({ name: 'get-env', arguments: {} })) as CallToolResult)) as Record<string, string>
+    expect(Object.keys(env).filter((k) => /^FARA/i.test(k))).toEqual([])
+    expect(JSON.stringify(env)).not.toContain(TOKENS.a1)
+    expect(JSON.stringify(env)).not.toContain(TOKENS.admin)
+    expect(env.SERVER_API_KEY).toBe('for-the-server')
+  })
+
   it('resources and prompts come through unchanged', async () => {
     const [through, straight] = await Promise.all([wrapped(), direct()])
     expect(await through.listResources()).toEqual(await straight.listResources())
