@@ -1,7 +1,9 @@
 // `faramesh mcp wrap` as a process: who may use it, what it writes on stdout (MCP only), and how a server that
 // crashes, exits or writes garbage ends the session with one clear line and a non-zero exit, never a hang.
+import { existsSync } from 'node:fs'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import {
+  eventually,
   filesystemBin,
   INITIALIZE,
   killRawWrappers,
@@ -120,6 +122,27 @@ describe('stdout is MCP only', () => {
   })
 })
 
+describe('a client that leaves while a call is held', () => {
+  it('stdin EOF withdraws the held call (timeout, withdrawn), exits 0, and a late approval is refused', async () => {
+    const w = rawWrap(['--name', 'files', '--gateway', gw.url], fsServer(), { FARAMESH_TOKEN: TOKENS.a1 })
+    w.send(INITIALIZE())
+    await w.waitFor((m) => m.id === 0)
+    w.send({ jsonrpc: '2.0', method: 'notifications/initialized' })
+    const target = `${dir}/left-behind.txt`
+    w.send({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'write_file', arguments: { path: target, content: 'never' } } })
+    const held = await eventually(async () => {
+      const list = await gw.actions('?tool=mcp:files&status=pending_approval')
+      return list.find((a) => (a.params as { path?: string }).path === target)
+    }, 15_000, 'the held call')
+    w.child.stdin!.end()
+    expect((await within(w.exited, 15_000, 'exit after EOF')).code).toBe(0)
+    const after = await gw.action(held.id)
+    expect(after.status).toBe('timeout')
+    expect((await gw.api('POST', `/v1/actions/${held.id}/approval`, { approve: true }, TOKENS.approver)).status).toBe(409)
+    expect(existsSync(target)).toBe(false)
+  })
+})
+
 describe('a server that fails ends the session, never a hang', () => {
   it('a server that crashes (exit code 3): the pending call gets an error, one clear line, exit 15', async () => {
     const w = rawWrap(['--name', 'fake', '--gateway', gw.url], fakeServer('process.exit(3)'), { FARAMESH_TOKEN: TOKENS.a1 })
@@ -131,6 +154,8 @@ describe('a server that fails ends the session, never a hang', () => {
     const { code } = await within(w.exited, 15_000, 'exit')
     expect(code).toBe(15)
     expect(w.stderr()).toMatch(/^Error: upstream server 'fake' exited with code 3/m)
+    // said once, in one line (the relay's own log does not repeat it)
+    expect(w.stderr().match(/exited with code 3/g)).toHaveLength(1)
   })
 
   it('a server killed by a signal: exit 15 naming the signal', async () => {

@@ -96,7 +96,11 @@ export async function runWrap(o: WrapOptions): Promise<number> {
     identity: identity.source === 'client_info' ? { source: 'client_info' } : { agentId: identity.agentId!, source: identity.source },
     ...(o.publicUrl ? { publicUrl: o.publicUrl } : {}),
     ...(o.progressIntervalMs !== undefined ? { progressIntervalMs: o.progressIntervalMs } : {}),
-    log: (line) => log(`faramesh: ${redact(line)}`),
+    // How the session ended is said once, by the wrapper's own last line: not again by the relay.
+    log: (line) => {
+      if (line.startsWith('session ended (') || line.startsWith(`upstream '${name}': `)) return
+      log(`faramesh: ${redact(line)}`)
+    },
   })
 
   const restore = guardStdout(log)
