@@ -15,6 +15,9 @@ export { governTools, type GovernToolsOptions } from './in-process/govern-tools.
 // transports (H3)
 export * from './transports/index.js'
 
+// wrap (H3): `faramesh mcp wrap` as a library
+export * from './wrap/index.js'
+
 // config: FARAMESH_MCP_SERVERS (H4)
 export { loadMcpServers, parseMcpServers, type LoadServersOptions, type McpServers, type ServerSummary } from './config/servers-file.js'
 export { createRedactor, REDACTED, type Redactor } from './config/secrets.js'

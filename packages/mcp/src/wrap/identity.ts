@@ -30,7 +30,7 @@ export async function checkIdentity(o: { baseUrl: string; token: string | undefi
   })
   let who: { name?: unknown; role?: unknown; agent_id?: unknown }
   try {
-    who = (await client.whoami({ timeoutMs: 5000 })) as typeof who
+    who = (await client.whoami({ timeoutMs: 5000 }))
   } catch (err) {
     const status = statusOf(err)
     if (status === 401) throw new WrapError('UNAUTHORIZED', `The gateway at ${o.baseUrl} refused the token (401).`, 'Pass --token or set FARAMESH_TOKEN to an agent token.')

@@ -8,8 +8,24 @@ const LAUNCHERS = new Set(['npx', 'uvx', 'node', 'nodejs', 'docker', 'podman', '
 /** Words a launcher takes before the thing it runs. */
 const SUBCOMMANDS = new Set(['run', 'exec', 'dlx', 'x', 'tool'])
 
+/** File names that say nothing about the server: name it after its package directory instead. */
+const GENERIC_FILES = new Set(['index', 'main', 'cli', 'server', 'run', 'start'])
+const BUILD_DIRS = new Set(['dist', 'build', 'lib', 'src', 'bin', 'out'])
+
+function fromPath(path: string): string {
+  const parts = path.split(/[\\/]+/).filter((p) => p !== '' && p !== '.' && p !== '..')
+  let file = (parts.pop() ?? '').replace(/\.(m?js|cjs|ts|py|exe)$/i, '')
+  while (GENERIC_FILES.has(file.toLowerCase()) || BUILD_DIRS.has(file.toLowerCase())) {
+    const up = parts.pop()
+    if (up === undefined) break
+    file = up
+  }
+  return file
+}
+
 function clean(word: string): string {
-  let w = word
+  // a path (./server.js, /srv/mcp/fs/dist/index.js): its file, or the package directory it lives in
+  let w = /^(\.{0,2}[\\/]|[A-Za-z]:\\)/.test(word) ? fromPath(word) : word
   // @scope/name@version → name; name@version → name
   if (w.startsWith('@')) w = w.slice(w.indexOf('/') + 1)
   const at = w.indexOf('@')
