@@ -71,6 +71,9 @@ describe('apps/server main with FARAMESH_MCP_SERVERS', () => {
     expect((await post(`${base}/mcp/files`, { jsonrpc: '2.0', method: 'notifications/initialized' }, session)).status).toBe(202)
     const call = await post(`${base}/mcp/files`, { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'list_allowed_directories', arguments: {} } }, session)
     expect(await call.text()).toContain(data.split('/').pop()!)
+    // Open loopback mode: the agent is the MCP client's clientInfo.name.
+    const actions = (await (await fetch(`${base}/v1/actions?tool=mcp:files`)).json()) as Array<{ agent_id: string; context: { mcp: { agent_source: string } } }>
+    expect(actions.map((a) => [a.agent_id, a.context.mcp.agent_source])).toEqual([['app-test', 'client_info']])
     expect(p.stderr()).toContain('mcp gateway serving')
     p.child.kill('SIGTERM')
     expect(await p.exited).toBe(0)

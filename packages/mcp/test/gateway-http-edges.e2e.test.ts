@@ -109,6 +109,18 @@ describe('who may use /mcp/<name>', () => {
     }
   })
 
+  it("an admin token (not bound to an agent) acts for the client's clientInfo.name, marked client_info", async () => {
+    const c = await mcpClient(g.url, 'files', { token: TOKENS.admin, clientName: 'robot-7' })
+    try {
+      await c.client.callTool({ name: 'read_text_file', arguments: { path: join(data, 'a.txt') } })
+      const acts = await g.client(TOKENS.admin).listActions({ tool: 'mcp:files', agent_id: 'robot-7', limit: 10 })
+      expect(acts.length).toBeGreaterThan(0)
+      expect(acts[0]!.context).toMatchObject({ mcp: { agent_source: 'client_info' } })
+    } finally {
+      await c.close()
+    }
+  })
+
   it('an unknown server → 404; a request without a session id → 400', async () => {
     expect((await post(JSON.stringify(INIT), { token: TOKENS.a1, path: '/mcp/nope' })).status).toBe(404)
     const r = await post(JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/list' }), { token: TOKENS.a1 })
