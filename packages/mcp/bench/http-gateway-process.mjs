@@ -15,6 +15,9 @@ const vars = {
   FARAMESH_MCP_MAX_SESSIONS_PER_TOKEN: '64',
   FARAMESH_LOG_LEVEL: 'silent',
 }
-const gw = await startGateway(loadConfig(vars, dir), { logger: silentLogger, extensions: [mcpGateway({ env: readConfigEnv(vars, dir).vars })] })
+const gw = await startGateway(loadConfig(vars, dir), {
+  logger: silentLogger,
+  extensions: [mcpGateway({ env: readConfigEnv(vars, dir).vars })],
+})
 process.stdout.write(`${gw.url}\n`)
 process.on('SIGTERM', () => void gw.close().then(() => process.exit(0)))

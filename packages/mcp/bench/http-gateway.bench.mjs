@@ -24,7 +24,11 @@ const hardStop = setTimeout(() => {
 }, 90_000)
 
 const require = createRequire(import.meta.url)
-const EVERYTHING = join(dirname(require.resolve('@modelcontextprotocol/server-everything/package.json')), 'dist', 'index.js')
+const EVERYTHING = join(
+  dirname(require.resolve('@modelcontextprotocol/server-everything/package.json')),
+  'dist',
+  'index.js',
+)
 
 const children = []
 const stopAll = () => {
@@ -48,7 +52,10 @@ function start(args, env, stream, ready) {
   children.push(child)
   let seen = ''
   return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`not ready in 20 s: ${args.join(' ')}\n${seen.slice(-500)}`)), 20_000)
+    const t = setTimeout(
+      () => reject(new Error(`not ready in 20 s: ${args.join(' ')}\n${seen.slice(-500)}`)),
+      20_000,
+    )
     child[stream].on('data', (d) => {
       seen += d.toString()
       const hit = ready(seen)
@@ -59,16 +66,36 @@ function start(args, env, stream, ready) {
 }
 
 const port = await freePort()
-await start([EVERYTHING, 'streamableHttp'], { PATH: process.env.PATH ?? '', PORT: String(port) }, 'stderr', (s) => (s.includes('listening on port') ? s : null))
+await start(
+  [EVERYTHING, 'streamableHttp'],
+  { PATH: process.env.PATH ?? '', PORT: String(port) },
+  'stderr',
+  (s) => (s.includes('listening on port') ? s : null),
+)
 const direct = `http://127.0.0.1:${port}/mcp`
 
 const dir = mkdtempSync(join(tmpdir(), 'faramesh-mcp-bench-'))
 mkdirSync(join(dir, 'policies'))
-writeFileSync(join(dir, 'policies', 'default.yaml'), 'rules:\n  - match: { tool: "mcp:everything", op: "echo" }\n    allow: true\n')
+writeFileSync(
+  join(dir, 'policies', 'default.yaml'),
+  'rules:\n  - match: { tool: "mcp:everything", op: "echo" }\n    allow: true\n',
+)
 writeFileSync(join(dir, 'mcp-servers.yaml'), `everything:\n  url: "${direct}"\n`)
 const sha = createHash('sha256').update(TOKEN).digest('hex')
-writeFileSync(join(dir, 'tokens.json'), JSON.stringify({ version: 1, tokens: [{ name: 'bench', role: 'agent', agent_id: 'bench', sha256: sha }] }))
-const gwUrl = await start([...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), new URL('./http-gateway-process.mjs', import.meta.url).pathname, dir], { ...process.env }, 'stdout', (s) => /^(http:\/\/\S+)\n/m.exec(s)?.[1] ?? null)
+writeFileSync(
+  join(dir, 'tokens.json'),
+  JSON.stringify({ version: 1, tokens: [{ name: 'bench', role: 'agent', agent_id: 'bench', sha256: sha }] }),
+)
+const gwUrl = await start(
+  [
+    ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
+    new URL('./http-gateway-process.mjs', import.meta.url).pathname,
+    dir,
+  ],
+  { ...process.env },
+  'stdout',
+  (s) => /^(http:\/\/\S+)\n/m.exec(s)?.[1] ?? null,
+)
 const viaGateway = `${gwUrl}/mcp/everything`
 
 async function connect(url, token) {
@@ -99,7 +126,11 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
 const directClients = await Promise.all(Array.from({ length: CLIENTS }, () => connect(direct)))
 const gatewayClients = await Promise.all(Array.from({ length: CLIENTS }, () => connect(viaGateway, TOKEN)))
 // Warm both paths (JIT, SQLite pages, upstream sessions) before measuring.
-await Promise.all([...directClients, ...gatewayClients].map((c) => c.callTool({ name: 'echo', arguments: { message: 'warm' } })))
+await Promise.all(
+  [...directClients, ...gatewayClients].map((c) =>
+    c.callTool({ name: 'echo', arguments: { message: 'warm' } }),
+  ),
+)
 
 const d = []
 const g = []
@@ -108,10 +139,18 @@ for (let i = 0; i < ROUNDS; i++) {
   g.push(await round(gatewayClients))
 }
 const ratio = median(g) / median(d)
-console.log(`mcp http gateway, ${CLIENTS} concurrent allowed tools/call (everything echo), ${ROUNDS} alternating ${ROUND_MS / 1000} s rounds:`)
-console.log(`  direct:  median ${median(d).toFixed(0)} calls/s  (rounds ${d.map((x) => x.toFixed(0)).join(', ')})`)
-console.log(`  gateway: median ${median(g).toFixed(0)} calls/s  (rounds ${g.map((x) => x.toFixed(0)).join(', ')})`)
-console.log(`  ratio gateway/direct: ${(ratio * 100).toFixed(1)} % (target ≥ ${TARGET * 100} %) ${ratio >= TARGET ? 'OK' : 'BELOW TARGET'}`)
+console.log(
+  `mcp http gateway, ${CLIENTS} concurrent allowed tools/call (everything echo), ${ROUNDS} alternating ${ROUND_MS / 1000} s rounds:`,
+)
+console.log(
+  `  direct:  median ${median(d).toFixed(0)} calls/s  (rounds ${d.map((x) => x.toFixed(0)).join(', ')})`,
+)
+console.log(
+  `  gateway: median ${median(g).toFixed(0)} calls/s  (rounds ${g.map((x) => x.toFixed(0)).join(', ')})`,
+)
+console.log(
+  `  ratio gateway/direct: ${(ratio * 100).toFixed(1)} % (target ≥ ${TARGET * 100} %) ${ratio >= TARGET ? 'OK' : 'BELOW TARGET'}`,
+)
 
 await Promise.all([...directClients, ...gatewayClients].map((c) => c.close().catch(() => undefined)))
 stopAll()

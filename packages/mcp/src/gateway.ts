@@ -23,7 +23,10 @@ export interface McpGatewayHost {
     tokensFile: string
     sqlitePath: string
   }
-  logger: { info(msg: string, fields?: Record<string, unknown>): void; warn(msg: string, fields?: Record<string, unknown>): void }
+  logger: {
+    info(msg: string, fields?: Record<string, unknown>): void
+    warn(msg: string, fields?: Record<string, unknown>): void
+  }
   gateFor(principal: McpPrincipal): GatePort
   readonly publicUrl: string
   /** Resolve a credential as a request's would be; throws when it no longer authenticates. */
@@ -53,19 +56,25 @@ export interface McpGatewayLimits {
   maxBodyBytes: number
 }
 
-const bad = (name: string, why: string): McpGateError => new McpGateError('CONFIG_INVALID', `${name}: ${why}`, { where: name })
+const bad = (name: string, why: string): McpGateError =>
+  new McpGateError('CONFIG_INVALID', `${name}: ${why}`, { where: name })
 
 function int(env: McpGatewayOptions['env'], name: string, dflt: number, min: number, max: number): number {
   const v = env[name]
   if (v === undefined || v.trim() === '') return dflt
-  if (!/^\d+$/.test(v.trim()) || Number(v) < min || Number(v) > max) throw bad(name, `expected a whole number from ${min} to ${max}`)
+  if (!/^\d+$/.test(v.trim()) || Number(v) < min || Number(v) > max)
+    throw bad(name, `expected a whole number from ${min} to ${max}`)
   return Number(v)
 }
 
 export function limitsOf(env: McpGatewayOptions['env']): McpGatewayLimits {
   const idle = env.FARAMESH_MCP_SESSION_IDLE
-  const idleMs = idle === undefined || idle.trim() === '' ? 30 * 60_000 : durationMs(idle.toLowerCase(), ['s', 'm', 'h'], 's')
-  if (idleMs === null || idleMs < 1000 || idleMs > 86_400_000) throw bad('FARAMESH_MCP_SESSION_IDLE', 'expected a duration from 1s to 24h, such as 30m')
+  const idleMs =
+    idle === undefined || idle.trim() === ''
+      ? 30 * 60_000
+      : durationMs(idle.toLowerCase(), ['s', 'm', 'h'], 's')
+  if (idleMs === null || idleMs < 1000 || idleMs > 86_400_000)
+    throw bad('FARAMESH_MCP_SESSION_IDLE', 'expected a duration from 1s to 24h, such as 30m')
   return {
     maxSessions: int(env, 'FARAMESH_MCP_MAX_SESSIONS', 64, 1, 10_000),
     maxPerOwner: int(env, 'FARAMESH_MCP_MAX_SESSIONS_PER_TOKEN', 8, 1, 10_000),
@@ -75,12 +84,22 @@ export function limitsOf(env: McpGatewayOptions['env']): McpGatewayLimits {
 }
 
 /** The extension factory: reads FARAMESH_MCP_SERVERS (refusing to start on any problem) and serves /mcp/<name>. */
-export function mcpGateway(options: McpGatewayOptions): (host: McpGatewayHost) => Promise<McpGatewayExtension> {
+export function mcpGateway(
+  options: McpGatewayOptions,
+): (host: McpGatewayHost) => Promise<McpGatewayExtension> {
   return async (host) => {
     const file = host.config.mcpServersPath
-    if (!file) throw new McpGateError('CONFIG_INVALID', 'FARAMESH_MCP_SERVERS: not set, so there is no MCP server to serve', { where: 'FARAMESH_MCP_SERVERS' })
+    if (!file)
+      throw new McpGateError(
+        'CONFIG_INVALID',
+        'FARAMESH_MCP_SERVERS: not set, so there is no MCP server to serve',
+        { where: 'FARAMESH_MCP_SERVERS' },
+      )
     const c = host.config
-    const servers = loadMcpServers(file, { env: options.env, gatewaySecrets: [c.token, c.postgresDsn, c.signingKeyPath, c.tokensFile, c.sqlitePath] })
+    const servers = loadMcpServers(file, {
+      env: options.env,
+      gatewaySecrets: [c.token, c.postgresDsn, c.signingKeyPath, c.tokensFile, c.sqlitePath],
+    })
     const limits = limitsOf(options.env)
     const routes = mcpRoutes({
       servers,
@@ -88,7 +107,8 @@ export function mcpGateway(options: McpGatewayOptions): (host: McpGatewayHost) =
       openUpstream: (entry) =>
         openUpstream(entry, {
           redact: servers.redact,
-          stderr: (line) => host.logger.info('mcp server stderr', { server: entry.name, line: servers.redact(line) }),
+          stderr: (line) =>
+            host.logger.info('mcp server stderr', { server: entry.name, line: servers.redact(line) }),
         }),
       createRelay,
       ...(host.authenticate ? { recheck: recheckWith(host.authenticate.bind(host)) } : {}),
@@ -102,7 +122,13 @@ export function mcpGateway(options: McpGatewayOptions): (host: McpGatewayHost) =
     const list = new Hono<{ Bindings: McpBindings }>()
     list.get('/v1/mcp/servers', (ctx) => ctx.json({ servers: servers.summary() }))
     list.all('*', (ctx) => ctx.json({ detail: 'Not Found' }, 404))
-    host.logger.info('mcp gateway serving', { file, servers: servers.summary().map((s) => `${s.name} (${s.kind})`).join(', ') })
+    host.logger.info('mcp gateway serving', {
+      file,
+      servers: servers
+        .summary()
+        .map((s) => `${s.name} (${s.kind})`)
+        .join(', '),
+    })
     return {
       name: 'mcp',
       servers,
@@ -115,7 +141,9 @@ export function mcpGateway(options: McpGatewayOptions): (host: McpGatewayHost) =
   }
 }
 
-function recheckWith(authenticate: (token: string | undefined) => McpPrincipal): (credential: string | undefined) => McpPrincipal | null {
+function recheckWith(
+  authenticate: (token: string | undefined) => McpPrincipal,
+): (credential: string | undefined) => McpPrincipal | null {
   return (credential) => {
     try {
       return authenticate(credential)

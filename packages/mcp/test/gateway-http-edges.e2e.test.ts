@@ -14,7 +14,12 @@ rules:
   - match: { tool: "*", op: "*" }
     deny: true
 `
-const INIT = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } }
+const INIT = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+}
 const ACCEPT = 'application/json, text/event-stream'
 
 let data: string
@@ -33,7 +38,16 @@ afterAll(async () => {
   if (data) rmSync(data, { recursive: true, force: true })
 })
 
-const post = (body: string, o: { token?: string; session?: string; origin?: string; path?: string; headers?: Record<string, string> } = {}) =>
+const post = (
+  body: string,
+  o: {
+    token?: string
+    session?: string
+    origin?: string
+    path?: string
+    headers?: Record<string, string>
+  } = {},
+) =>
   fetch(`${g.url}${o.path ?? '/mcp/files'}`, {
     method: 'POST',
     headers: {
@@ -54,18 +68,30 @@ async function rawSession(token: string): Promise<{ id: string; end(): Promise<v
   await r.text()
   const id = r.headers.get('mcp-session-id')!
   expect(id).toBeTruthy()
-  const n = await post(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }), { token, session: id })
+  const n = await post(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }), {
+    token,
+    session: id,
+  })
   expect(n.status).toBe(202)
   return {
     id,
     end: async () => {
-      await fetch(`${g.url}/mcp/files`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}`, 'Mcp-Session-Id': id, 'Mcp-Protocol-Version': '2025-06-18' } })
+      await fetch(`${g.url}/mcp/files`, {
+        method: 'DELETE',
+        headers: {
+          Authorization: `Bearer ${token}`,
+          'Mcp-Session-Id': id,
+          'Mcp-Protocol-Version': '2025-06-18',
+        },
+      })
     },
   }
 }
 
-const countActions = async () => (await g.client(TOKENS.admin).listActions({ tool: 'mcp:files', limit: 500 })).length
-const rpcError = async (r: Response) => ((await r.json()) as { error: { code: number; message: string } }).error
+const countActions = async () =>
+  (await g.client(TOKENS.admin).listActions({ tool: 'mcp:files', limit: 500 })).length
+const rpcError = async (r: Response) =>
+  ((await r.json()) as { error: { code: number; message: string } }).error
 
 describe('who may use /mcp/<name>', () => {
   it('no token → 401; approver and auditor → 403 {detail}; nothing recorded', async () => {
@@ -88,7 +114,14 @@ describe('who may use /mcp/<name>', () => {
     const own = await post(JSON.stringify(INIT), { token: TOKENS.a1, origin: g.url })
     expect(own.status).toBe(200)
     await own.text()
-    await fetch(`${g.url}/mcp/files`, { method: 'DELETE', headers: { Authorization: `Bearer ${TOKENS.a1}`, 'Mcp-Session-Id': own.headers.get('mcp-session-id')!, 'Mcp-Protocol-Version': '2025-06-18' } })
+    await fetch(`${g.url}/mcp/files`, {
+      method: 'DELETE',
+      headers: {
+        Authorization: `Bearer ${TOKENS.a1}`,
+        'Mcp-Session-Id': own.headers.get('mcp-session-id')!,
+        'Mcp-Protocol-Version': '2025-06-18',
+      },
+    })
     expect(await countActions()).toBe(before)
   })
 
@@ -113,7 +146,9 @@ describe('who may use /mcp/<name>', () => {
     const c = await mcpClient(g.url, 'files', { token: TOKENS.admin, clientName: 'robot-7' })
     try {
       await c.client.callTool({ name: 'read_text_file', arguments: { path: join(data, 'a.txt') } })
-      const acts = await g.client(TOKENS.admin).listActions({ tool: 'mcp:files', agent_id: 'robot-7', limit: 10 })
+      const acts = await g
+        .client(TOKENS.admin)
+        .listActions({ tool: 'mcp:files', agent_id: 'robot-7', limit: 10 })
       expect(acts.length).toBeGreaterThan(0)
       expect(acts[0]!.context).toMatchObject({ mcp: { agent_source: 'client_info' } })
     } finally {
@@ -123,7 +158,9 @@ describe('who may use /mcp/<name>', () => {
 
   it('an unknown server → 404; a request without a session id → 400', async () => {
     expect((await post(JSON.stringify(INIT), { token: TOKENS.a1, path: '/mcp/nope' })).status).toBe(404)
-    const r = await post(JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/list' }), { token: TOKENS.a1 })
+    const r = await post(JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/list' }), {
+      token: TOKENS.a1,
+    })
     expect(r.status).toBe(400)
     expect((await rpcError(r)).message).toMatch(/Mcp-Session-Id/)
   })
@@ -151,10 +188,31 @@ describe('bad input gets the right JSON-RPC error, and the next call works', () 
     try {
       const cases: Array<[string, number, number, RegExp]> = [
         ['{"jsonrpc":"2.0",', 400, -32700, /Parse error: Expecting property name/],
-        ['{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"read_text_file","arguments":{"path":"a","path":"b"}}}', 400, -32700, /Duplicate key 'path'.*params\.arguments\.path/],
-        [JSON.stringify({ jsonrpc: '2.0', id: 6, method: 'ping', params: { pad: 'x'.repeat(70_000) } }), 413, -32600, /at most 65536 bytes/],
+        [
+          '{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"read_text_file","arguments":{"path":"a","path":"b"}}}',
+          400,
+          -32700,
+          /Duplicate key 'path'.*params\.arguments\.path/,
+        ],
+        [
+          JSON.stringify({ jsonrpc: '2.0', id: 6, method: 'ping', params: { pad: 'x'.repeat(70_000) } }),
+          413,
+          -32600,
+          /at most 65536 bytes/,
+        ],
         ['[]', 400, -32600, /a batch holds 1 to 100 messages, this one 0/],
-        [JSON.stringify(Array.from({ length: 101 }, (_, i) => ({ jsonrpc: '2.0', method: 'notifications/x', params: { i } }))), 400, -32600, /this one 101/],
+        [
+          JSON.stringify(
+            Array.from({ length: 101 }, (_, i) => ({
+              jsonrpc: '2.0',
+              method: 'notifications/x',
+              params: { i },
+            })),
+          ),
+          400,
+          -32600,
+          /this one 101/,
+        ],
         ['{"jsonrpc":"1.0","id":7,"method":"ping"}', 400, -32600, /not a JSON-RPC 2.0/],
       ]
       for (const [body, status, code, message] of cases) {
@@ -164,13 +222,24 @@ describe('bad input gets the right JSON-RPC error, and the next call works', () 
         expect(e.code).toBe(code)
         expect(e.message).toMatch(message)
       }
-      const unknown = await post(JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'no/such/method' }), { token: TOKENS.a1, session: s.id })
-      expect(unknown.status).toBe(200)
-      expect(await unknown.text()).toMatch(/"code":-32601/)
-      const ok = await post(JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'read_text_file', arguments: { path: join(data, 'a.txt') } } }), {
+      const unknown = await post(JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'no/such/method' }), {
         token: TOKENS.a1,
         session: s.id,
       })
+      expect(unknown.status).toBe(200)
+      expect(await unknown.text()).toMatch(/"code":-32601/)
+      const ok = await post(
+        JSON.stringify({
+          jsonrpc: '2.0',
+          id: 9,
+          method: 'tools/call',
+          params: { name: 'read_text_file', arguments: { path: join(data, 'a.txt') } },
+        }),
+        {
+          token: TOKENS.a1,
+          session: s.id,
+        },
+      )
       expect(ok.status).toBe(200)
       expect(await ok.text()).toContain('"text":"A"')
       // Only the one valid call became an action.
@@ -198,13 +267,24 @@ describe('GET /v1/mcp/servers', () => {
       expect(r.status).toBe(200)
       const body = await r.text()
       expect(JSON.parse(body)).toEqual({
-        servers: [{ name: 'files', kind: 'command', hide_denied_tools: true, client_roots: false, govern_resources: false, call_timeout_ms: null }],
+        servers: [
+          {
+            name: 'files',
+            kind: 'command',
+            hide_denied_tools: true,
+            client_roots: false,
+            govern_resources: false,
+            call_timeout_ms: null,
+          },
+        ],
       })
       expect(body).not.toContain(FS_BIN)
       expect(body).not.toContain(data)
     }
     for (const token of [TOKENS.a1, TOKENS.approver]) {
-      expect((await fetch(`${g.url}/v1/mcp/servers`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(403)
+      expect(
+        (await fetch(`${g.url}/v1/mcp/servers`, { headers: { Authorization: `Bearer ${token}` } })).status,
+      ).toBe(403)
     }
     expect((await fetch(`${g.url}/v1/mcp/servers`)).status).toBe(401)
   })

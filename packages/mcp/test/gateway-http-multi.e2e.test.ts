@@ -8,7 +8,16 @@ import { join } from 'node:path'
 import { startPostgres, type PostgresInstance } from '@faramesh/ledger/testing'
 import { CoreClient } from '@faramesh/sdk'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { FS_BIN, TOKENS, gatewayFolder, mcpClient, startMcpGateway, stopChild, until, type McpGateway } from './http-gateway.js'
+import {
+  FS_BIN,
+  TOKENS,
+  gatewayFolder,
+  mcpClient,
+  startMcpGateway,
+  stopChild,
+  until,
+  type McpGateway,
+} from './http-gateway.js'
 
 const POLICY = `
 rules:
@@ -39,13 +48,28 @@ afterAll(() => {
 })
 
 const folder = () => {
-  const d = gatewayFolder(POLICY, `files:\n  command: "${process.execPath}"\n  args: ["${FS_BIN}", "${data}"]\n`)
+  const d = gatewayFolder(
+    POLICY,
+    `files:\n  command: "${process.execPath}"\n  args: ["${FS_BIN}", "${data}"]\n`,
+  )
   dirs.push(d)
   return d
 }
-const client = (url: string, token: string) => new CoreClient({ baseUrl: url, token, maxRetries: 1, retryBackoffFactor: 0.05, timeoutMs: 5000 })
+const client = (url: string, token: string) =>
+  new CoreClient({ baseUrl: url, token, maxRetries: 1, retryBackoffFactor: 0.05, timeoutMs: 5000 })
 const heldOn = (url: string) =>
-  until(async () => (await client(url, TOKENS.admin).listActions({ tool: 'mcp:files', status: 'pending_approval', limit: 10 }))[0], 10_000, 'a held action')
+  until(
+    async () =>
+      (
+        await client(url, TOKENS.admin).listActions({
+          tool: 'mcp:files',
+          status: 'pending_approval',
+          limit: 10,
+        })
+      )[0],
+    10_000,
+    'a held action',
+  )
 const statusOf = async (url: string, id: string) => (await client(url, TOKENS.admin).getAction(id)).status
 
 describe('two gateways on one Postgres', () => {
@@ -67,7 +91,10 @@ describe('two gateways on one Postgres', () => {
     const c = await mcpClient(a.url, 'files', { token: TOKENS.a1 })
     const target = join(data, 'via-b.txt')
     try {
-      const call = c.client.callTool({ name: 'write_file', arguments: { path: target, content: 'approved on B' } })
+      const call = c.client.callTool({
+        name: 'write_file',
+        arguments: { path: target, content: 'approved on B' },
+      })
       const held = await heldOn(b.url)
       expect(existsSync(target)).toBe(false)
       await client(b.url, TOKENS.approver).approveAction(held.id)
@@ -87,7 +114,9 @@ describe('a gateway restart while a call is held', () => {
     const g1 = await startMcpGateway(dir)
     const c = await mcpClient(g1.url, 'files', { token: TOKENS.a1 })
     const target = join(data, 'graceful.txt')
-    const call = c.client.callTool({ name: 'write_file', arguments: { path: target, content: 'x' } }).catch((e: unknown) => e)
+    const call = c.client
+      .callTool({ name: 'write_file', arguments: { path: target, content: 'x' } })
+      .catch((e: unknown) => e)
     const held = await heldOn(g1.url)
     await g1.close()
     await call
@@ -95,17 +124,27 @@ describe('a gateway restart while a call is held', () => {
     const g2 = await startMcpGateway(dir)
     open.push(g2)
     expect(await statusOf(g2.url, held.id)).toBe('timeout')
-    await expect(client(g2.url, TOKENS.approver).approveAction(held.id)).rejects.toMatchObject({ statusCode: 409 })
+    await expect(client(g2.url, TOKENS.approver).approveAction(held.id)).rejects.toMatchObject({
+      statusCode: 409,
+    })
     await new Promise((r) => setTimeout(r, 500))
     expect(existsSync(target)).toBe(false)
   })
 
   it('crash (kill -9): the next start times the held call out; approving it is refused and it never runs', async () => {
     const dir = folder()
-    const env = { ...process.env, FARAMESH_TOKENS_FILE: join(dir, 'tokens.json'), FARAMESH_MCP_SERVERS: 'mcp-servers.yaml' }
+    const env = {
+      ...process.env,
+      FARAMESH_TOKENS_FILE: join(dir, 'tokens.json'),
+      FARAMESH_MCP_SERVERS: 'mcp-servers.yaml',
+    }
     const start = () =>
       new Promise<{ p: ChildProcess; url: string; released: Promise<number> }>((resolve, reject) => {
-        const p = fork(new URL('./fixtures/mcp-gateway-process.mjs', import.meta.url).pathname, [], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] })
+        const p = fork(new URL('./fixtures/mcp-gateway-process.mjs', import.meta.url).pathname, [], {
+          cwd: dir,
+          env,
+          stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+        })
         procs.push(p)
         let resolveReleased!: (n: number) => void
         const released = new Promise<number>((r) => (resolveReleased = r))
@@ -119,16 +158,22 @@ describe('a gateway restart while a call is held', () => {
     const first = await start()
     const c = await mcpClient(first.url, 'files', { token: TOKENS.a1 })
     const target = join(data, 'crash.txt')
-    const call = c.client.callTool({ name: 'write_file', arguments: { path: target, content: 'x' } }).catch((e: unknown) => e)
+    const call = c.client
+      .callTool({ name: 'write_file', arguments: { path: target, content: 'x' } })
+      .catch((e: unknown) => e)
     const held = await heldOn(first.url)
     first.p.kill('SIGKILL')
     // The client's stream breaks; it may retry its stream for a while, so it is not awaited, only closed.
     void call
     await c.transport.close().catch(() => undefined)
     const second = await start()
-    expect(await Promise.race([second.released, new Promise((r) => setTimeout(() => r('timeout'), 15_000))])).toBeGreaterThanOrEqual(1)
+    expect(
+      await Promise.race([second.released, new Promise((r) => setTimeout(() => r('timeout'), 15_000))]),
+    ).toBeGreaterThanOrEqual(1)
     expect(await statusOf(second.url, held.id)).toBe('timeout')
-    await expect(client(second.url, TOKENS.approver).approveAction(held.id)).rejects.toMatchObject({ statusCode: 409 })
+    await expect(client(second.url, TOKENS.approver).approveAction(held.id)).rejects.toMatchObject({
+      statusCode: 409,
+    })
     await new Promise((r) => setTimeout(r, 500))
     expect(existsSync(target)).toBe(false)
   })
@@ -143,7 +188,10 @@ describe('sessions end on their own', () => {
     const busy = await mcpClient(g.url, 'files', { token: TOKENS.a1 })
     const target = join(data, 'held-past-idle.txt')
     try {
-      const call = busy.client.callTool({ name: 'write_file', arguments: { path: target, content: 'still here' } })
+      const call = busy.client.callTool({
+        name: 'write_file',
+        arguments: { path: target, content: 'still here' },
+      })
       const held = await heldOn(g.url)
       // The idle client goes quiet without ending its session: its streams close, the session stays behind.
       const idleId = idle.transport.sessionId!
@@ -152,7 +200,12 @@ describe('sessions end on their own', () => {
       // The idle session is gone: its id is unknown now.
       const r = await fetch(`${g.url}/mcp/files`, {
         method: 'POST',
-        headers: { Authorization: `Bearer ${TOKENS.a1}`, 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'Mcp-Session-Id': idleId },
+        headers: {
+          Authorization: `Bearer ${TOKENS.a1}`,
+          'Content-Type': 'application/json',
+          Accept: 'application/json, text/event-stream',
+          'Mcp-Session-Id': idleId,
+        },
         body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
       })
       expect(r.status).toBe(404)
@@ -172,16 +225,26 @@ describe('sessions end on their own', () => {
     open.push(g)
     const c = await mcpClient(g.url, 'files', { token: TOKENS.a2 })
     const target = join(data, 'revoked.txt')
-    const call = c.client.callTool({ name: 'write_file', arguments: { path: target, content: 'x' } }).catch((e: unknown) => e)
+    const call = c.client
+      .callTool({ name: 'write_file', arguments: { path: target, content: 'x' } })
+      .catch((e: unknown) => e)
     const held = await heldOn(g.url)
     const file = join(dir, 'tokens.json')
-    const tokens = JSON.parse(readFileSync(file, 'utf8')) as { tokens: Array<{ name: string; revoked_at?: string }> }
+    const tokens = JSON.parse(readFileSync(file, 'utf8')) as {
+      tokens: Array<{ name: string; revoked_at?: string }>
+    }
     for (const t of tokens.tokens) if (t.name === 'agent-a2') t.revoked_at = new Date().toISOString()
     writeFileSync(file, JSON.stringify(tokens))
-    await until(async () => ((await statusOf(g.url, held.id)) === 'timeout' ? true : undefined), 15_000, 'the withdrawal after revocation')
+    await until(
+      async () => ((await statusOf(g.url, held.id)) === 'timeout' ? true : undefined),
+      15_000,
+      'the withdrawal after revocation',
+    )
     void call
     await c.transport.close().catch(() => undefined)
-    await expect(client(g.url, TOKENS.approver).approveAction(held.id)).rejects.toMatchObject({ statusCode: 409 })
+    await expect(client(g.url, TOKENS.approver).approveAction(held.id)).rejects.toMatchObject({
+      statusCode: 409,
+    })
     expect(existsSync(target)).toBe(false)
   })
 })
@@ -189,8 +252,12 @@ describe('sessions end on their own', () => {
 describe('secrets in what an upstream says', () => {
   it("a child's stderr and its bad output reach the log and the client with the configured secret masked", async () => {
     const SECRET = 'leaky-secret-value-42'
-    const script = "process.stderr.write('my token is ' + process.env.LEAKY_TOKEN + '\\n'); setTimeout(() => process.stdout.write('not json ' + process.env.LEAKY_TOKEN + '\\n'), 200); setTimeout(() => {}, 5000)"
-    const dir = gatewayFolder(POLICY, `leaky:\n  command: "${process.execPath}"\n  args: ["-e", ${JSON.stringify(script)}]\n  env: { LEAKY_TOKEN: "\${LEAK}" }\n`)
+    const script =
+      "process.stderr.write('my token is ' + process.env.LEAKY_TOKEN + '\\n'); setTimeout(() => process.stdout.write('not json ' + process.env.LEAKY_TOKEN + '\\n'), 200); setTimeout(() => {}, 5000)"
+    const dir = gatewayFolder(
+      POLICY,
+      `leaky:\n  command: "${process.execPath}"\n  args: ["-e", ${JSON.stringify(script)}]\n  env: { LEAKY_TOKEN: "\${LEAK}" }\n`,
+    )
     dirs.push(dir)
     const lines: string[] = []
     const g = await startMcpGateway(dir, { LEAK: SECRET }, { log: (l) => lines.push(l) })
@@ -199,7 +266,11 @@ describe('secrets in what an upstream says', () => {
       async (c) => (await c.close(), 'connected'),
       (e: unknown) => String(e),
     )
-    await until(async () => (lines.some((l) => l.includes('my token is')) ? true : undefined), 5000, 'the stderr line in the log')
+    await until(
+      async () => (lines.some((l) => l.includes('my token is')) ? true : undefined),
+      5000,
+      'the stderr line in the log',
+    )
     expect(failed).not.toContain(SECRET)
     expect(failed).not.toBe('connected')
     const log = lines.join('')

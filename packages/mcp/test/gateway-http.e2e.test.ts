@@ -8,7 +8,20 @@ import { join } from 'node:path'
 import type { Action } from '@faramesh/policy-core'
 import { startPostgres, type PostgresInstance } from '@faramesh/ledger/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { EVERYTHING_BIN, FS_BIN, TOKENS, gatewayFolder, headerRecorder, mcpClient, spawnEverythingHttp, startMcpGateway, until, type HeaderRecorder, type McpGateway, type Spawned } from './http-gateway.js'
+import {
+  EVERYTHING_BIN,
+  FS_BIN,
+  TOKENS,
+  gatewayFolder,
+  headerRecorder,
+  mcpClient,
+  spawnEverythingHttp,
+  startMcpGateway,
+  until,
+  type HeaderRecorder,
+  type McpGateway,
+  type Spawned,
+} from './http-gateway.js'
 
 export const POLICY = `
 rules:
@@ -48,7 +61,8 @@ recorder:
     X-Upstream-Key: "\${RECORDER_KEY}"
 `
 
-const text = (r: unknown): string => ((r as { content?: Array<{ text?: string }> }).content ?? []).map((c) => c.text ?? '').join('\n')
+const text = (r: unknown): string =>
+  ((r as { content?: Array<{ text?: string }> }).content ?? []).map((c) => c.text ?? '').join('\n')
 const UPSTREAM_KEY = 'upstream-key-0a1b2c3d4e5f'
 
 for (const backend of ['sqlite', 'postgres'] as const) {
@@ -67,7 +81,10 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       recorder = await headerRecorder()
       data = mkdtempSync(join(tmpdir(), 'faramesh-mcp-data-'))
       writeFileSync(join(data, 'hello.txt'), 'hello from the temp dir\n')
-      dir = gatewayFolder(POLICY, serversYaml({ data, everythingUrl: everything.url, recorderUrl: recorder.url }))
+      dir = gatewayFolder(
+        POLICY,
+        serversYaml({ data, everythingUrl: everything.url, recorderUrl: recorder.url }),
+      )
       // Secrets the gateway holds in its own environment: none may reach an upstream or an agent.
       process.env.FARAMESH_PROBE_SECRET = 'faramesh-probe-secret-value'
       process.env.DATABASE_URL = 'postgres://probe:probe-password@db.invalid/probe'
@@ -90,7 +107,14 @@ for (const backend of ['sqlite', 'postgres'] as const) {
 
     const admin = () => g.client(TOKENS.admin)
     const newHeld = () =>
-      until(async () => (await admin().listActions({ tool: 'mcp:files', status: 'pending_approval', limit: 100 })).find((a) => !seen.has(a.id)), 10_000, 'a held action').then((a) => {
+      until(
+        async () =>
+          (await admin().listActions({ tool: 'mcp:files', status: 'pending_approval', limit: 100 })).find(
+            (a) => !seen.has(a.id),
+          ),
+        10_000,
+        'a held action',
+      ).then((a) => {
         seen.add(a.id)
         return a
       })
@@ -99,11 +123,16 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     it('an allowed read returns the file; the action carries the token’s agent (a1), not the clientInfo (a2)', async () => {
       const c = await mcpClient(g.url, 'files', { token: TOKENS.a1, clientName: 'a2' })
       try {
-        const r = await c.client.callTool({ name: 'read_text_file', arguments: { path: join(data, 'hello.txt') } })
+        const r = await c.client.callTool({
+          name: 'read_text_file',
+          arguments: { path: join(data, 'hello.txt') },
+        })
         expect(r.isError).toBeFalsy()
         expect(text(r)).toContain('hello from the temp dir')
         const done = await until(async () =>
-          (await admin().listActions({ tool: 'mcp:files', limit: 100 })).find((a) => a.operation === 'read_text_file' && a.status === 'succeeded'),
+          (await admin().listActions({ tool: 'mcp:files', limit: 100 })).find(
+            (a) => a.operation === 'read_text_file' && a.status === 'succeeded',
+          ),
         )
         expect(done.agent_id).toBe('a1')
         expect(done.context).toMatchObject({ mcp: { server: 'files', agent_source: 'token' } })
@@ -117,7 +146,10 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       const c = await mcpClient(g.url, 'files', { token: TOKENS.a1 })
       const target = join(data, `approved-${backend}.txt`)
       try {
-        const call = c.client.callTool({ name: 'write_file', arguments: { path: target, content: 'approved content' } })
+        const call = c.client.callTool({
+          name: 'write_file',
+          arguments: { path: target, content: 'approved content' },
+        })
         const held = await newHeld()
         expect(held.status).toBe('pending_approval')
         expect(held.agent_id).toBe('a1')
@@ -151,17 +183,25 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     it('a client that closes its connection while held: the call is withdrawn and never runs after a late approval', async () => {
       const c = await mcpClient(g.url, 'files', { token: TOKENS.a1 })
       const target = join(data, `abandoned-${backend}.txt`)
-      const call = c.client.callTool({ name: 'write_file', arguments: { path: target, content: 'too late' } }).catch((e: unknown) => e)
+      const call = c.client
+        .callTool({ name: 'write_file', arguments: { path: target, content: 'too late' } })
+        .catch((e: unknown) => e)
       const held = await newHeld()
       // The client goes away without a cancel notification: its POST stream is cut.
       await c.transport.close()
       await call
-      const withdrawn = await until(async () => {
-        const a = await actionOf(held.id)
-        return a.status === 'timeout' ? a : undefined
-      }, 10_000, 'the withdrawal')
+      const withdrawn = await until(
+        async () => {
+          const a = await actionOf(held.id)
+          return a.status === 'timeout' ? a : undefined
+        },
+        10_000,
+        'the withdrawal',
+      )
       expect(withdrawn.status).toBe('timeout')
-      await expect(g.client(TOKENS.approver).approveAction(held.id)).rejects.toMatchObject({ statusCode: 409 })
+      await expect(g.client(TOKENS.approver).approveAction(held.id)).rejects.toMatchObject({
+        statusCode: 409,
+      })
       await new Promise((r) => setTimeout(r, 500))
       expect(existsSync(target)).toBe(false)
     })
@@ -171,12 +211,22 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       const target = join(data, `cancelled-${backend}.txt`)
       try {
         const ac = new AbortController()
-        const call = c.client.callTool({ name: 'write_file', arguments: { path: target, content: 'x' } }, undefined, { signal: ac.signal }).catch((e: unknown) => e)
+        const call = c.client
+          .callTool({ name: 'write_file', arguments: { path: target, content: 'x' } }, undefined, {
+            signal: ac.signal,
+          })
+          .catch((e: unknown) => e)
         const held = await newHeld()
         ac.abort()
         await call
-        await until(async () => ((await actionOf(held.id)).status === 'timeout' ? true : undefined), 10_000, 'the withdrawal')
-        await expect(g.client(TOKENS.approver).approveAction(held.id)).rejects.toMatchObject({ statusCode: 409 })
+        await until(
+          async () => ((await actionOf(held.id)).status === 'timeout' ? true : undefined),
+          10_000,
+          'the withdrawal',
+        )
+        await expect(g.client(TOKENS.approver).approveAction(held.id)).rejects.toMatchObject({
+          statusCode: 409,
+        })
         expect(existsSync(target)).toBe(false)
       } finally {
         await c.close()

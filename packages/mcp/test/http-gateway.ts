@@ -22,8 +22,16 @@ import { z } from 'zod'
 import { mcpGateway } from '../src/gateway.js'
 
 const require = createRequire(import.meta.url)
-export const FS_BIN = join(dirname(require.resolve('@modelcontextprotocol/server-filesystem/package.json')), 'dist', 'index.js')
-export const EVERYTHING_BIN = join(dirname(require.resolve('@modelcontextprotocol/server-everything/package.json')), 'dist', 'index.js')
+export const FS_BIN = join(
+  dirname(require.resolve('@modelcontextprotocol/server-filesystem/package.json')),
+  'dist',
+  'index.js',
+)
+export const EVERYTHING_BIN = join(
+  dirname(require.resolve('@modelcontextprotocol/server-everything/package.json')),
+  'dist',
+  'index.js',
+)
 
 export const TOKENS = {
   a1: 'tok-http-agent-a1-0123456789',
@@ -65,23 +73,45 @@ export interface McpGateway {
 }
 
 /** startGateway on `dir` with the MCP extension, as apps/server composes it; env is the gateway's environment. */
-export async function startMcpGateway(dir: string, env: Record<string, string> = {}, o: { log?: (line: string) => void } = {}): Promise<McpGateway> {
-  const vars = { FARAMESH_PORT: '0', FARAMESH_TOKENS_FILE: join(dir, 'tokens.json'), FARAMESH_MCP_SERVERS: 'mcp-servers.yaml', ...env }
+export async function startMcpGateway(
+  dir: string,
+  env: Record<string, string> = {},
+  o: { log?: (line: string) => void } = {},
+): Promise<McpGateway> {
+  const vars = {
+    FARAMESH_PORT: '0',
+    FARAMESH_TOKENS_FILE: join(dir, 'tokens.json'),
+    FARAMESH_MCP_SERVERS: 'mcp-servers.yaml',
+    ...env,
+  }
   const config = loadConfig(vars, dir)
   const logger = o.log ? createLogger({ level: 'debug', write: o.log }) : silentLogger
-  const gw = await startGateway(config, { logger, extensions: [mcpGateway({ env: readConfigEnv(vars, dir).vars })] })
+  const gw = await startGateway(config, {
+    logger,
+    extensions: [mcpGateway({ env: readConfigEnv(vars, dir).vars })],
+  })
   return {
     url: gw.url,
     gw,
-    client: (token) => new CoreClient({ baseUrl: gw.url, token, maxRetries: 1, retryBackoffFactor: 0.05, timeoutMs: 5000 }),
+    client: (token) =>
+      new CoreClient({ baseUrl: gw.url, token, maxRetries: 1, retryBackoffFactor: 0.05, timeoutMs: 5000 }),
     close: () => gw.close(),
   }
 }
 
 /** An SDK Client connected to /mcp/<name> with a bearer token (or none), as a remote agent connects. */
-export async function mcpClient(base: string, name: string, o: { token?: string; clientName?: string; headers?: Record<string, string> } = {}) {
-  const headers: Record<string, string> = { ...(o.token ? { Authorization: `Bearer ${o.token}` } : {}), ...o.headers }
-  const transport = new StreamableHTTPClientTransport(new URL(`${base}/mcp/${name}`), { requestInit: { headers } })
+export async function mcpClient(
+  base: string,
+  name: string,
+  o: { token?: string; clientName?: string; headers?: Record<string, string> } = {},
+) {
+  const headers: Record<string, string> = {
+    ...(o.token ? { Authorization: `Bearer ${o.token}` } : {}),
+    ...o.headers,
+  }
+  const transport = new StreamableHTTPClientTransport(new URL(`${base}/mcp/${name}`), {
+    requestInit: { headers },
+  })
   const client = new Client({ name: o.clientName ?? 'test-client', version: '1.0.0' })
   await client.connect(transport)
   return {
@@ -116,7 +146,10 @@ export interface Spawned {
 export async function spawnEverythingHttp(): Promise<Spawned> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort()
-    const child = spawn(process.execPath, [EVERYTHING_BIN, 'streamableHttp'], { env: { PATH: process.env.PATH ?? '', PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] })
+    const child = spawn(process.execPath, [EVERYTHING_BIN, 'streamableHttp'], {
+      env: { PATH: process.env.PATH ?? '', PORT: String(port) },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
     let err = ''
     const up = await new Promise<boolean>((resolve) => {
       const t = setTimeout(() => resolve(false), 15_000)
@@ -156,7 +189,11 @@ export async function headerRecorder(): Promise<HeaderRecorder> {
   const server: Server = createServer((req, res) => {
     seen.push({ ...req.headers })
     const mcp = new McpServer({ name: 'recorder', version: '1.0.0' })
-    mcp.registerTool('ping_me', { description: 'pong', inputSchema: { n: z.number().optional() } }, async () => ({ content: [{ type: 'text', text: 'pong' }] }))
+    mcp.registerTool(
+      'ping_me',
+      { description: 'pong', inputSchema: { n: z.number().optional() } },
+      async () => ({ content: [{ type: 'text', text: 'pong' }] }),
+    )
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined })
     res.on('close', () => void transport.close().then(() => mcp.close()))
     void mcp.connect(transport).then(() => transport.handleRequest(req, res))
@@ -175,7 +212,11 @@ export async function headerRecorder(): Promise<HeaderRecorder> {
 }
 
 /** Poll `f` until it returns something, at most `ms`. */
-export async function until<T>(f: () => Promise<T | undefined>, ms = 10_000, what = 'the condition'): Promise<T> {
+export async function until<T>(
+  f: () => Promise<T | undefined>,
+  ms = 10_000,
+  what = 'the condition',
+): Promise<T> {
   const end = Date.now() + ms
   for (;;) {
     const v = await f()

@@ -22,7 +22,11 @@ export function parseTemplate(value: string): { segments: Segment[] } | { error:
       const end = value.indexOf('}', i + 2)
       if (end < 0) return { error: 'has a `${` without its closing `}` (write `$${` for a literal `${`)' }
       const name = value.slice(i + 2, end)
-      if (!REF_NAME.test(name)) return { error: 'has a reference that is not ${NAME} with NAME in A-Z, 0-9 and _ (write `$${` for a literal `${`)' }
+      if (!REF_NAME.test(name))
+        return {
+          error:
+            'has a reference that is not ${NAME} with NAME in A-Z, 0-9 and _ (write `$${` for a literal `${`)',
+        }
       if (text !== '') segments.push({ kind: 'text', text })
       text = ''
       segments.push({ kind: 'ref', name })
@@ -36,13 +40,15 @@ export function parseTemplate(value: string): { segments: Segment[] } | { error:
   return { segments }
 }
 
-export const refsOf = (segments: Segment[]): string[] => segments.flatMap((s) => (s.kind === 'ref' ? [s.name] : []))
+export const refsOf = (segments: Segment[]): string[] =>
+  segments.flatMap((s) => (s.kind === 'ref' ? [s.name] : []))
 
 /**
  * The literal part of a template (what the operator typed), each reference a space: `https://u:${PW}@h` must not
  * read as a URL with a password written in the file, which `https://u:@h` would.
  */
-export const literalOf = (segments: Segment[]): string => segments.map((s) => (s.kind === 'text' ? s.text : ' ')).join('')
+export const literalOf = (segments: Segment[]): string =>
+  segments.map((s) => (s.kind === 'text' ? s.text : ' ')).join('')
 
 /** The value with every reference replaced by `lookup(name)`; the caller has checked that each one resolves. */
 export const resolveSegments = (segments: Segment[], lookup: (name: string) => string): string =>

@@ -12,7 +12,9 @@ export type Redactor = (text: string) => string
 
 /** A redactor for these values (longest first, so a value containing another is masked whole). */
 export function createRedactor(values: Iterable<string>): Redactor {
-  const list = [...new Set([...values].filter((v) => v.length >= MIN_REDACT_LENGTH))].sort((a, b) => b.length - a.length)
+  const list = [...new Set([...values].filter((v) => v.length >= MIN_REDACT_LENGTH))].sort(
+    (a, b) => b.length - a.length,
+  )
   if (list.length === 0) return (text) => text
   return (text) => {
     let out = text

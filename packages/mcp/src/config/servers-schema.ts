@@ -10,7 +10,18 @@ const HEADER_NAME = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"
 
 const strings = { type: 'array', items: { type: 'string' }, maxItems: 256 } as const
 
-export const SERVER_KEYS = ['command', 'args', 'env', 'cwd', 'url', 'headers', 'hide_denied_tools', 'client_roots', 'govern_resources', 'call_timeout'] as const
+export const SERVER_KEYS = [
+  'command',
+  'args',
+  'env',
+  'cwd',
+  'url',
+  'headers',
+  'hide_denied_tools',
+  'client_roots',
+  'govern_resources',
+  'call_timeout',
+] as const
 
 export const serversSchema = {
   type: 'object',
@@ -21,10 +32,18 @@ export const serversSchema = {
     properties: {
       command: { type: 'string', minLength: 1 },
       args: strings,
-      env: { type: 'object', propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }, additionalProperties: { type: 'string' } },
+      env: {
+        type: 'object',
+        propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+        additionalProperties: { type: 'string' },
+      },
       cwd: { type: 'string', minLength: 1 },
       url: { type: 'string', minLength: 1 },
-      headers: { type: 'object', propertyNames: { pattern: HEADER_NAME }, additionalProperties: { type: 'string' } },
+      headers: {
+        type: 'object',
+        propertyNames: { pattern: HEADER_NAME },
+        additionalProperties: { type: 'string' },
+      },
       hide_denied_tools: { type: 'boolean' },
       client_roots: { type: 'boolean' },
       govern_resources: { type: 'boolean' },

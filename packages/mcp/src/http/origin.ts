@@ -7,7 +7,12 @@
 /** 127.0.0.0/8, ::1, localhost and *.localhost. */
 function loopbackName(hostname: string): boolean {
   const h = hostname.toLowerCase().replace(/\.$/, '')
-  return h === 'localhost' || h.endsWith('.localhost') || h === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)
+  return (
+    h === 'localhost' ||
+    h.endsWith('.localhost') ||
+    h === '[::1]' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)
+  )
 }
 
 export interface OriginRules {
@@ -16,7 +21,11 @@ export interface OriginRules {
 }
 
 /** Why a request must be refused for its Origin, or null. `host` is the request's Host header. */
-export function originRefusal(origin: string | undefined, host: string | undefined, rules: OriginRules): string | null {
+export function originRefusal(
+  origin: string | undefined,
+  host: string | undefined,
+  rules: OriginRules,
+): string | null {
   if (origin === undefined) return null
   let u: URL
   try {

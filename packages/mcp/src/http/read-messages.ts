@@ -7,10 +7,13 @@ import { MAX_BATCH_SIZE, readRequestBody } from '@modelcontextprotocol/sdk/serve
 import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js'
 import { RPC_INVALID_REQUEST, RPC_PARSE_ERROR, rpcErrorResponse } from './rpc-response.js'
 
-export type ReadMessages = { ok: true; body: unknown; messages: JSONRPCMessage[] } | { ok: false; response: Response }
+export type ReadMessages =
+  { ok: true; body: unknown; messages: JSONRPCMessage[] } | { ok: false; response: Response }
 
 const where = (loc: Array<string | number>): string =>
-  loc.length === 0 ? '' : ` at ${loc.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('')}`
+  loc.length === 0
+    ? ''
+    : ` at ${loc.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('')}`
 
 /**
  * The body text, or null when it is over the cap. With a declared Content-Length the runtime reads exactly that much
@@ -32,18 +35,35 @@ async function bodyText(req: Request, maxBytes: number): Promise<string | null> 
 export async function readMessages(req: Request, maxBytes: number): Promise<ReadMessages> {
   const text = await bodyText(req, maxBytes)
   if (text === null) {
-    return { ok: false, response: rpcErrorResponse(413, RPC_INVALID_REQUEST, `Request body too large: an MCP message may be at most ${maxBytes} bytes`) }
+    return {
+      ok: false,
+      response: rpcErrorResponse(
+        413,
+        RPC_INVALID_REQUEST,
+        `Request body too large: an MCP message may be at most ${maxBytes} bytes`,
+      ),
+    }
   }
   let value: unknown
   try {
     value = parseStrictJson(text)
   } catch (err) {
     if (!(err instanceof StrictJsonError)) throw err
-    return { ok: false, response: rpcErrorResponse(400, RPC_PARSE_ERROR, `Parse error: ${err.message}${where(err.loc)}`) }
+    return {
+      ok: false,
+      response: rpcErrorResponse(400, RPC_PARSE_ERROR, `Parse error: ${err.message}${where(err.loc)}`),
+    }
   }
   const list = Array.isArray(value) ? value : [value]
   if (Array.isArray(value) && (value.length === 0 || value.length > MAX_BATCH_SIZE)) {
-    return { ok: false, response: rpcErrorResponse(400, RPC_INVALID_REQUEST, `Invalid Request: a batch holds 1 to ${MAX_BATCH_SIZE} messages, this one ${value.length}`) }
+    return {
+      ok: false,
+      response: rpcErrorResponse(
+        400,
+        RPC_INVALID_REQUEST,
+        `Invalid Request: a batch holds 1 to ${MAX_BATCH_SIZE} messages, this one ${value.length}`,
+      ),
+    }
   }
   const messages: JSONRPCMessage[] = []
   for (const [i, m] of list.entries()) {

@@ -9,7 +9,12 @@ export const RPC_SERVER_ERROR = -32000
 /** The SDK's code for "Session not found" (404): the client must initialize again. */
 export const RPC_SESSION_NOT_FOUND = -32001
 
-export function rpcErrorResponse(status: number, code: number, message: string, headers: Record<string, string> = {}): Response {
+export function rpcErrorResponse(
+  status: number,
+  code: number,
+  message: string,
+  headers: Record<string, string> = {},
+): Response {
   return new Response(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }), {
     status,
     headers: { 'Content-Type': 'application/json', ...headers },

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { SessionActivity, SessionRegistry, type SessionRecord } from './session-registry.js'
 
-const record = (id: string, owner: string): SessionRecord => ({ id, server: 'files', owner, active: 0, lastSeen: 0, close: async () => undefined })
+const record = (id: string, owner: string): SessionRecord => ({
+  id,
+  server: 'files',
+  owner,
+  active: 0,
+  lastSeen: 0,
+  close: async () => undefined,
+})
 
 describe('SessionRegistry', () => {
   it('gives a session only to its owner', () => {
