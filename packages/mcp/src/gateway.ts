@@ -48,12 +48,14 @@ export interface McpGatewayOptions {
   env: Readonly<Record<string, string | undefined>>
 }
 
-/** Session and body limits: FARAMESH_MCP_MAX_SESSIONS, _MAX_SESSIONS_PER_TOKEN, _SESSION_IDLE, _MAX_BODY. */
+/** Session, body and progress settings: FARAMESH_MCP_MAX_SESSIONS, _MAX_SESSIONS_PER_TOKEN, _SESSION_IDLE, _MAX_BODY, _PROGRESS_MS. */
 export interface McpGatewayLimits {
   maxSessions: number
   maxPerOwner: number
   idleMs: number
   maxBodyBytes: number
+  /** FARAMESH_MCP_PROGRESS_MS: progress notifications to a client waiting on a held call (it sent a progressToken). */
+  progressIntervalMs: number
 }
 
 const bad = (name: string, why: string): McpGateError =>
@@ -80,6 +82,7 @@ export function limitsOf(env: McpGatewayOptions['env']): McpGatewayLimits {
     maxPerOwner: int(env, 'FARAMESH_MCP_MAX_SESSIONS_PER_TOKEN', 8, 1, 10_000),
     idleMs,
     maxBodyBytes: int(env, 'FARAMESH_MCP_MAX_BODY', 4 * 1024 * 1024, 1024, 64 * 1024 * 1024),
+    progressIntervalMs: int(env, 'FARAMESH_MCP_PROGRESS_MS', 5000, 100, 600_000),
   }
 }
 
@@ -114,6 +117,7 @@ export function mcpGateway(
       ...(host.authenticate ? { recheck: recheckWith(host.authenticate.bind(host)) } : {}),
       limits: { maxSessions: limits.maxSessions, maxPerOwner: limits.maxPerOwner, idleMs: limits.idleMs },
       maxBodyBytes: limits.maxBodyBytes,
+      progressIntervalMs: limits.progressIntervalMs,
       trustedOrigins: () => [...c.corsOrigins.filter((o) => o !== '*'), host.publicUrl],
       publicUrl: () => host.publicUrl,
       log: (line) => host.logger.info(line),

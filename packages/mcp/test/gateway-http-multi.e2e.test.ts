@@ -278,3 +278,35 @@ describe('secrets in what an upstream says', () => {
     expect(log).not.toContain(SECRET)
   })
 })
+
+describe('a held call over HTTP', () => {
+  it('progress notifications on the POST stream keep a client with a short timeout waiting until the approval', async () => {
+    const dir = folder()
+    const g = await startMcpGateway(dir, { FARAMESH_MCP_PROGRESS_MS: '300' })
+    open.push(g)
+    const c = await mcpClient(g.url, 'files', { token: TOKENS.a1 })
+    const target = join(data, 'progress.txt')
+    try {
+      const progress: number[] = []
+      const call = c.client.callTool(
+        { name: 'write_file', arguments: { path: target, content: 'kept alive' } },
+        undefined,
+        {
+          timeout: 1500,
+          resetTimeoutOnProgress: true,
+          onprogress: (p) => progress.push(p.progress),
+        },
+      )
+      const held = await heldOn(g.url)
+      // Twice the client's own timeout: only the progress notifications keep it waiting.
+      await new Promise((r) => setTimeout(r, 3000))
+      await client(g.url, TOKENS.approver).approveAction(held.id)
+      expect((await call).isError).toBeFalsy()
+      expect(readFileSync(target, 'utf8')).toBe('kept alive')
+      expect(progress.length).toBeGreaterThanOrEqual(3)
+      for (let i = 1; i < progress.length; i++) expect(progress[i]).toBeGreaterThan(progress[i - 1]!)
+    } finally {
+      await c.close()
+    }
+  })
+})
