@@ -51,8 +51,16 @@ describe('LineReader', () => {
         expect(frames[1]).toEqual({ kind: 'oversized', bytes: big.length - 1 })
         expect(frames[2]).toMatchObject({ kind: 'message', message: { id: 3, method: 'b' } })
       }),
-      { numRuns: 200 },
+      { numRuns: 500 },
     )
+  })
+
+  it('drops the whole oversized line, however many chunks it comes in, and reports it once', () => {
+    const big = Buffer.from(`{"jsonrpc":"2.0","id":2,"method":"${'x'.repeat(300)}"}\n{"jsonrpc":"2.0","id":3,"method":"b"}\n`)
+    for (const cuts of [[70], [70, 140], [10, 100, 200, 290], [300]]) {
+      const frames = readAll(chunk(big, cuts.map((c) => c / big.length)), 64)
+      expect(frames.map((f) => f.kind)).toEqual(['oversized', 'message'])
+    }
   })
 
   it('keeps a line of exactly the cap and a last line without a newline; ignores blank lines and CRLF', () => {
