@@ -13,8 +13,14 @@ function candidates(policy: Policy, tool: unknown): CompiledRule[] {
   return [...own, ...policy.index.anyTool].sort((a, b) => a.index - b.index)
 }
 
-/** True when every params would be denied by the policy (first match or no match) for this agent, tool, operation and context. */
-export function deniedForAnyParams(policy: Policy, request: { agent_id?: unknown; tool: unknown; operation: unknown; context?: unknown }): boolean {
+/**
+ * True when every params would be denied by the policy (first match or no match) for this agent, tool, operation and
+ * context. A request's own `params`, if given, are ignored: the answer is about all of them.
+ */
+export function deniedForAnyParams(
+  policy: Policy,
+  request: { agent_id?: unknown; tool: unknown; operation: unknown; context?: unknown; params?: unknown },
+): boolean {
   const p = prepareRequest({ ...request, params: {} })
   for (const rule of candidates(policy, p.tool)) {
     let needsParams = false

@@ -57,6 +57,17 @@ export function bindAgent(p: Principal, body: SubmitBody): SubmitBody {
   return body.agent_id === undefined ? { ...body, agent_id: own } : body
 }
 
+/** What an in-process submitter (the MCP gate) adds to a submit; HTTP submits use none of it. */
+export interface SubmitOptions {
+  /** Recorded as `holder` in the created meta: the gateway process holding the call (its lease id). */
+  holder?: string
+  /**
+   * An allowed action is started in the same commit (`started` {executor, gateway}), so a crash of that gateway while
+   * the call runs is failed by the orphan sweep at the next start rather than left `allowed`.
+   */
+  startAs?: { executor: string; gateway: string }
+}
+
 export function createActionsService(deps: ServiceDeps) {
   const { ledger, metrics, clock } = deps
   const now = (): string => clock().toISOString()
@@ -135,7 +146,13 @@ export function createActionsService(deps: ServiceDeps) {
      * its write commits, so the answer is ready the moment the commit is (the submit route renders its JSON text then);
      * it is returned only once the write committed. `token` is the clear approval token of a new pending action.
      */
-    async submit<T>(p: Principal, body: SubmitBody, idempotencyKey: string | undefined, render: (action: ActionRecord, token: string | null) => T): Promise<T> {
+    async submit<T>(
+      p: Principal,
+      body: SubmitBody,
+      idempotencyKey: string | undefined,
+      render: (action: ActionRecord, token: string | null) => T,
+      opts?: SubmitOptions,
+    ): Promise<T> {
       const d = this.decideRequest(p, body, '/v1/actions')
       // One key names one action per submitter (the principal, else the agent when auth is off).
       const scope = p.kind === 'anonymous' ? d.agent_id : p.name
@@ -146,7 +163,8 @@ export function createActionsService(deps: ServiceDeps) {
       // While the SSE fan-out is far behind, new actions wait for it instead of piling up events it cannot deliver.
       const wait = deps.admission?.()
       if (wait) await wait
-      const status = STATUS_BY_DECISION[d.decision]
+      const startAs = d.decision === 'allow' ? opts?.startAs : undefined
+      const status: ActionStatus = startAs ? 'executing' : STATUS_BY_DECISION[d.decision]
       const at = now()
       const id = randomUUID()
       const issued = status === 'pending_approval' ? deps.approvalTokens.issue({ id, request_hash: d.request_hash }) : null
@@ -188,8 +206,11 @@ export function createActionsService(deps: ServiceDeps) {
       const by = p.kind === 'anonymous' ? null : p.name
       const end = metrics.appendTimer('create')
       // Meta keys in code-point order: canonical JSON then takes its fast path (one JSON.stringify, no sort).
-      const staged = ledger.stageAction(rec, [
-        { event_type: 'created', meta: { agent_id: d.agent_id, by, operation: d.operation, tool: d.tool }, created_at: at },
+      const created = opts?.holder === undefined
+        ? { agent_id: d.agent_id, by, operation: d.operation, tool: d.tool }
+        : { agent_id: d.agent_id, by, holder: opts.holder, operation: d.operation, tool: d.tool }
+      const events: Parameters<Ledger['stageAction']>[1] = [
+        { event_type: 'created', meta: created, created_at: at },
         {
           event_type: 'decision_made',
           meta: {
@@ -206,7 +227,12 @@ export function createActionsService(deps: ServiceDeps) {
           },
           created_at: at,
         },
-      ])
+      ]
+      if (startAs) {
+        const started = { by, executor: startAs.executor, executor_id: null, gateway: startAs.gateway, request_hash: d.request_hash, started_at: null }
+        events.push({ event_type: 'started', meta: started, created_at: at })
+      }
+      const staged = ledger.stageAction(rec, events)
       let answer: T
       try {
         answer = render(staged.action, issued ? issued.token : null)

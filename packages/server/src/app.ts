@@ -8,10 +8,12 @@ import { APPROVAL_SECRET_PURPOSE, createApprovalTokens } from './approval-tokens
 import { corsMiddleware } from './cors.js'
 import { crossSiteDetail, crossSiteRefusal } from './cross-site.js'
 import { header } from './headers.js'
-import { ANONYMOUS, bearerToken, createAuthenticator, type Authenticator } from './auth.js'
+import { ANONYMOUS, bearerToken, createAuthenticator, type Authenticator, type Principal } from './auth.js'
 import { forbidden } from './errors.js'
 import { defaultAppConfig, type AppConfig, type GatewayEnv, type RouteDeps } from './app-env.js'
 import type { InstanceLease } from './executors/lease.js'
+import { createInProcessGate, type InProcessGate } from './in-process-gate.js'
+import { checkMountPrefix, registerMount, underMount, type GatewayMount } from './mounts.js'
 import { createExecutorRunner, type ExecutorRunner } from './executors/runner.js'
 import { createShellExecutor } from './executors/shell.js'
 import type { Executor } from './executors/types.js'
@@ -50,12 +52,19 @@ export type GatewayApp = Hono<GatewayEnv> & {
   readonly hub: SseHub
   readonly runner: ExecutorRunner
   readonly config: AppConfig
+  /** An MCP GatePort acting as `principal`, in process: the same checks as the routes (in-process-gate.ts). */
+  gateFor(principal: Principal): InProcessGate
+  /**
+   * Mount a sub-app (a gateway extension's) under its prefix: protected, its permission checked first, the principal
+   * in its env (mounts.ts). Call before the gateway serves its first request.
+   */
+  mount(m: GatewayMount): void
   /** Stop background work (SSE, sweeper, executors); the ledger is the caller's to close. */
   close(): Promise<void>
 }
 
-const isProtected = (path: string): boolean =>
-  (path.startsWith('/v1/') && path !== '/v1/ledger/public-key') || path === '/metrics' || path === '/playground/eval'
+const isProtected = (path: string, mounts: readonly string[]): boolean =>
+  (path.startsWith('/v1/') && path !== '/v1/ledger/public-key') || path === '/metrics' || path === '/playground/eval' || underMount(mounts, path)
 
 export function createApp(deps: AppDeps): GatewayApp {
   const config: AppConfig = { ...defaultAppConfig, ...deps.config }
@@ -95,6 +104,7 @@ export function createApp(deps: AppDeps): GatewayApp {
   const d: RouteDeps = { ledger: deps.ledger, policy: deps.policy, service, auth, metrics, logger, hub, runner, config, clock }
 
   const app = new Hono<GatewayEnv>()
+  const mounted: string[] = []
   app.use('*', async (c, next) => {
     await next()
     // The route pattern (not the raw path) keeps label cardinality bounded; middleware routes are method ALL.
@@ -106,7 +116,7 @@ export function createApp(deps: AppDeps): GatewayApp {
     app.use('*', corsMiddleware({ origins: config.corsOrigins, exposeHeaders: ['X-Total-Count', 'X-Next-Cursor'] }))
   }
   app.use('*', async (c, next) => {
-    if (!isProtected(c.req.path)) {
+    if (!isProtected(c.req.path, mounted)) {
       c.set('principal', ANONYMOUS)
       return next()
     }
@@ -153,6 +163,12 @@ export function createApp(deps: AppDeps): GatewayApp {
     hub,
     runner,
     config,
+    gateFor: (principal: Principal) => createInProcessGate({ service, ledger: deps.ledger, leaseId: runner.leaseId }, principal),
+    mount(m: GatewayMount) {
+      checkMountPrefix(m.prefix, mounted)
+      mounted.push(m.prefix)
+      registerMount(app, m)
+    },
     async close() {
       clearInterval(sweeper)
       hub.close()

@@ -3,7 +3,12 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
-const FIXTURE = fileURLToPath(new URL('./fixtures/gateway-process.mjs', import.meta.url))
+const FIXTURES = {
+  gateway: fileURLToPath(new URL('./fixtures/gateway-process.mjs', import.meta.url)),
+  /** With a test extension that holds calls through the in-process gate (POST /hold/call). */
+  held: fileURLToPath(new URL('./fixtures/held-gateway-process.mjs', import.meta.url)),
+}
+export type Fixture = keyof typeof FIXTURES
 
 export interface ForkedGateway {
   url: string
@@ -11,6 +16,8 @@ export interface ForkedGateway {
   child: ChildProcess
   /** How many executions of dead gateways it failed at start (never settles on a gateway that does not report it). */
   recovered: Promise<number>
+  /** How many MCP calls held by dead gateways it released at start (only the `held` fixture reports it). */
+  releasedHolds: Promise<number>
   /** stderr so far. */
   stderr(): string
   kill9(): Promise<void>
@@ -22,8 +29,8 @@ export interface ForkedExit {
   stderr: string
 }
 
-function spawnFixture(cwd: string, env: Record<string, string>): { child: ChildProcess; stderr: () => string; exited: Promise<ForkedExit> } {
-  const child = fork(FIXTURE, [], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] })
+function spawnFixture(cwd: string, env: Record<string, string>, fixture: Fixture = 'gateway'): { child: ChildProcess; stderr: () => string; exited: Promise<ForkedExit> } {
+  const child = fork(FIXTURES[fixture], [], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] })
   let err = ''
   child.stderr!.on('data', (d: Buffer) => {
     err = (err + d.toString()).slice(-64 * 1024)
@@ -32,11 +39,16 @@ function spawnFixture(cwd: string, env: Record<string, string>): { child: ChildP
   return { child, stderr: () => err, exited }
 }
 
-export function forkGateway(cwd: string, env: Record<string, string>): Promise<ForkedGateway> {
-  const { child, stderr, exited } = spawnFixture(cwd, env)
+export function forkGateway(cwd: string, env: Record<string, string>, fixture: Fixture = 'gateway'): Promise<ForkedGateway> {
+  const { child, stderr, exited } = spawnFixture(cwd, env, fixture)
   const recovered = new Promise<number>((resolve) =>
     child.on('message', (m: { recovered?: number }) => {
       if (typeof m.recovered === 'number') resolve(m.recovered)
+    }),
+  )
+  const releasedHolds = new Promise<number>((resolve) =>
+    child.on('message', (m: { releasedHolds?: number }) => {
+      if (typeof m.releasedHolds === 'number') resolve(m.releasedHolds)
     }),
   )
   return new Promise((resolve, reject) => {
@@ -46,6 +58,7 @@ export function forkGateway(cwd: string, env: Record<string, string>): Promise<F
         pid: child.pid!,
         child,
         recovered,
+        releasedHolds,
         stderr,
         async kill9() {
           if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')

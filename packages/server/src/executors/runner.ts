@@ -8,6 +8,7 @@ import { LedgerError, type ActionRecord, type Ledger } from '@faramesh/ledger'
 import { normalizeRequest } from '@faramesh/decision'
 import type { Logger } from '../logger.js'
 import { localLease, type InstanceLease } from './lease.js'
+import { releaseOrphanedHolds } from './held-orphans.js'
 import { failOrphanedExecutions } from './orphans.js'
 import { timeoutFor } from './timeouts.js'
 import type { ExecOutcome, Executor } from './types.js'
@@ -35,6 +36,8 @@ export interface ExecutorRunner {
   schedule(actionId: string): void
   /** Fail the executions of gateway processes that are gone (at start); resolves with how many. */
   recoverOrphans(): Promise<number>
+  /** Time out the MCP calls held by gateway processes that are gone (at start); resolves with how many. */
+  releaseOrphanedHolds(): Promise<number>
   /** Resolves when nothing is running. */
   idle(): Promise<void>
   /** Abort running commands, wait for their outcomes to be recorded. */
@@ -149,6 +152,17 @@ export function createExecutorRunner(opts: RunnerOptions): ExecutorRunner {
     recoverOrphans() {
       return track(
         failOrphanedExecutions({
+          ledger: opts.ledger,
+          lease,
+          logger: opts.logger,
+          clock: opts.clock ?? (() => new Date()),
+          ...(opts.onFinished ? { onFailed: opts.onFinished } : {}),
+        }),
+      )
+    },
+    releaseOrphanedHolds() {
+      return track(
+        releaseOrphanedHolds({
           ledger: opts.ledger,
           lease,
           logger: opts.logger,

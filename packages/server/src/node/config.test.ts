@@ -27,6 +27,19 @@ describe('loadConfig', () => {
     })
   })
 
+  it('FARAMESH_MCP_SERVERS resolves like the other paths, also from .env; FARAMESH_PUBLIC_URL must be an http(s) URL', () => {
+    const dir = tmp()
+    expect(loadConfig({}, dir)).toMatchObject({ mcpServersPath: null, publicUrl: null })
+    expect(loadConfig({ FARAMESH_MCP_SERVERS: 'mcp/servers.yaml' }, dir).mcpServersPath).toBe(join(dir, 'mcp/servers.yaml'))
+    expect(loadConfig({ FARAMESH_MCP_SERVERS: '/etc/faramesh/mcp.yaml' }, dir).mcpServersPath).toBe('/etc/faramesh/mcp.yaml')
+    writeFileSync(join(dir, '.env'), 'FARAMESH_MCP_SERVERS=from-dotenv.yaml\nFARAMESH_PUBLIC_URL=https://gw.example.com/faramesh/\n')
+    expect(loadConfig({}, dir)).toMatchObject({ mcpServersPath: join(dir, 'from-dotenv.yaml'), publicUrl: 'https://gw.example.com/faramesh' })
+    expect(loadConfig({ FARAMESH_MCP_SERVERS: 'env.yaml' }, dir).mcpServersPath).toBe(join(dir, 'env.yaml'))
+    for (const bad of ['gw.example.com', 'ftp://x', 'https://u:p@x', 'https://x/?a=1']) {
+      expect(() => loadConfig({ FARAMESH_PUBLIC_URL: bad }, tmp())).toThrow(/FARAMESH_PUBLIC_URL/)
+    }
+  })
+
   it('prefers FARAMESH_* over the legacy FARA_* names', () => {
     const c = loadConfig(
       { FARAMESH_HOST: '10.0.0.1', FARA_API_HOST: '10.0.0.2', FARAMESH_PORT: '9000', FARA_API_PORT: '9001', FARAMESH_TOKEN: 'new', FARA_AUTH_TOKEN: 'old' },

@@ -42,6 +42,10 @@ export interface GatewayConfig extends ExecutorSettings {
   sseHeartbeatMs: number
   /** FARAMESH_BODY_TIMEOUT: a request (headers and body) not received whole within this is answered 408 and closed. */
   bodyTimeoutMs: number
+  /** FARAMESH_MCP_SERVERS: the MCP upstreams file the gateway serves at /mcp/<name>, resolved; null when unset. */
+  mcpServersPath: string | null
+  /** FARAMESH_PUBLIC_URL: the dashboard's base URL as people reach it (links in MCP messages); null: the listen URL. */
+  publicUrl: string | null
   /** Directory relative paths were resolved against. */
   baseDir: string
 }
@@ -170,9 +174,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: level as LogLevel,
     bodyTimeoutMs: parseDuration(e('FARAMESH_BODY_TIMEOUT'), 'FARAMESH_BODY_TIMEOUT', 30_000),
     sseHeartbeatMs: int(e('FARAMESH_SSE_HEARTBEAT_MS'), 'FARAMESH_SSE_HEARTBEAT_MS', 15_000, 100, 3_600_000),
+    mcpServersPath: e('FARAMESH_MCP_SERVERS') ? at(e('FARAMESH_MCP_SERVERS')!) : null,
+    publicUrl: publicUrlOf(e('FARAMESH_PUBLIC_URL')),
     baseDir,
   }
   return { ...c, ...executorSettings(e, c) }
+}
+
+/** An http(s) URL without credentials, query or fragment; its trailing slash dropped. */
+function publicUrlOf(v: string | undefined): string | null {
+  if (v === undefined) return null
+  let u: URL
+  try {
+    u = new URL(v)
+  } catch {
+    throw bad('FARAMESH_PUBLIC_URL', `expected an http or https URL, got ${JSON.stringify(v)}`)
+  }
+  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.username || u.password || u.search || u.hash) {
+    throw bad('FARAMESH_PUBLIC_URL', 'expected an http or https URL without credentials, query or fragment')
+  }
+  return u.href.replace(/\/+$/, '')
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]'])

@@ -2,6 +2,16 @@
 export { loadConfig, assertSafeBinding, isLoopback, parseDuration, type GatewayConfig } from './config.js'
 export { findWorkspaceRoot } from './config-env.js'
 export { startGateway, closeOnSignals, type GatewayHandle, type StartOptions } from './start-gateway.js'
+export type {
+  GatewayExtension,
+  GatewayExtensionFactory,
+  GatewayExtensionHost,
+  GatewayMount,
+  InProcessGate,
+  InProcessOutcome,
+  MountEnv,
+} from './extensions.js'
+export type { Principal, Permission } from '../auth.js'
 export { openFilePolicySource, describePolicyError, type FilePolicySource, type FilePolicyOptions } from './policy-files.js'
 export { openGatewayFiles, type GatewayFiles } from './gateway-files.js'
 export { openTokensSource, tokenSourceFromFile, type TokensSourceOptions, type WatchedTokenSource } from './tokens-source.js'

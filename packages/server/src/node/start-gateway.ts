@@ -15,6 +15,7 @@ import { createMetrics } from '../metrics.js'
 import { answerClientError } from './client-error.js'
 import { assertSafeBinding, type GatewayConfig } from './config.js'
 import { seedDemo } from './demo-seed.js'
+import type { GatewayExtension, GatewayExtensionFactory, GatewayExtensionHost } from './extensions.js'
 import { createFastLane } from './fast-lane.js'
 import { openGatewayFiles } from './gateway-files.js'
 import { serveUi } from './static-ui.js'
@@ -27,6 +28,10 @@ export interface GatewayHandle {
   logger: Logger
   /** Settles when the executions of gateways that died were looked at; resolves with how many were failed. */
   recovered: Promise<number>
+  /** Settles when the MCP calls held by gateways that died were looked at; resolves with how many were released. */
+  releasedHolds: Promise<number>
+  /** The extensions this gateway runs, in the order of StartOptions.extensions. */
+  extensions: readonly GatewayExtension[]
   close(): Promise<void>
 }
 
@@ -35,6 +40,31 @@ export interface StartOptions {
   /** Use this ledger instead of opening one from the config (tests, embedding). */
   ledger?: Ledger
   clock?: () => Date
+  /** Extensions to run (the MCP gateway): created after the ledger opens, closed before it closes (extensions.ts). */
+  extensions?: GatewayExtensionFactory[]
+}
+
+/** Run the factories in order; if one throws, close those already made and rethrow its error. */
+async function openExtensions(factories: readonly GatewayExtensionFactory[], host: GatewayExtensionHost, app: GatewayApp): Promise<GatewayExtension[]> {
+  const made: GatewayExtension[] = []
+  try {
+    for (const f of factories) {
+      const ext = await f(host)
+      made.push(ext)
+      for (const m of ext.mounts) app.mount(m)
+    }
+    return made
+  } catch (err) {
+    await closeExtensions(made, host.logger)
+    throw err
+  }
+}
+
+/** Close in reverse order; one that fails is logged and the others still close. */
+async function closeExtensions(exts: readonly GatewayExtension[], logger: Logger): Promise<void> {
+  for (const ext of [...exts].reverse()) {
+    await ext.close().catch((err: unknown) => logger.error('gateway extension failed to close', { extension: ext.name, error: err instanceof Error ? err.message : String(err) }))
+  }
 }
 
 async function openLedger(c: GatewayConfig, logger: Logger): Promise<Ledger> {
@@ -134,6 +164,27 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
       openToNetwork: config.allowUnauthenticated,
     },
   })
+  let listenUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`
+  const host: GatewayExtensionHost = {
+    config,
+    logger,
+    gateFor: (principal) => app.gateFor(principal),
+    authenticate: (token) => auth.authenticate(token),
+    get publicUrl() {
+      return config.publicUrl ?? listenUrl
+    },
+  }
+  let extensions: GatewayExtension[] = []
+  try {
+    // Mounted before the dashboard's catch-all below, so /mcp/… never falls through to it.
+    extensions = await openExtensions(opts.extensions ?? [], host, app)
+  } catch (err) {
+    await app.close()
+    await lease.close()
+    if (!opts.ledger) await ledger.close()
+    closeFiles()
+    throw err
+  }
   if (config.uiDir) app.use('*', serveUi(config.uiDir))
   else app.get('/', (c) => c.json({ name: 'faramesh', docs: '/openapi.json', playground: '/playground', health: '/health' }))
 
@@ -144,6 +195,7 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
   try {
     ;({ server, port } = await listen(app, config))
   } catch (err) {
+    await closeExtensions(extensions, logger)
     await app.close()
     await lease.close()
     if (!opts.ledger) await ledger.close()
@@ -156,8 +208,13 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
     (n) => (n > 0 && logger.warn('failed executions of gateways that stopped while running them', { count: n }), n),
     (err: unknown) => (logger.warn('recovering executions of stopped gateways failed', { error: String(err) }), 0),
   )
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host
-  const url = `http://${host}:${port}`
+  // Calls held by a gateway that died can never be forwarded: time them out so a late approval is refused.
+  const releasedHolds = app.runner.releaseOrphanedHolds().then(
+    (n) => (n > 0 && logger.warn('timed out MCP calls held by gateways that stopped', { count: n }), n),
+    (err: unknown) => (logger.warn('releasing MCP calls of stopped gateways failed', { error: String(err) }), 0),
+  )
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
+  listenUrl = url
   logger.info('faramesh gateway listening', {
     url,
     store: config.dbBackend === 'sqlite' ? config.sqlitePath : 'postgres',
@@ -174,10 +231,14 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
     ledger,
     logger,
     recovered,
+    releasedHolds,
+    extensions,
     close() {
       closing ??= (async () => {
         const stopped = new Promise<void>((r) => server.close(() => r()))
         app.hub.close() // ends SSE streams so their connections can finish
+        // Extensions end their sessions (MCP streams, held calls withdrawn) while the ledger is still open.
+        await closeExtensions(extensions, logger)
         // Connections become idle as their last response ends (streams included): keep closing idle ones, and
         // cut whatever is left after the drain period.
         const idle = setInterval(() => server.closeIdleConnections(), 50)
