@@ -13,6 +13,7 @@ export { refusalText, toolRefusal, rpcRefusal, type Refusal, type RefusalKind } 
 export { digestResult, outcomeOfAnswer, type ResultDigest } from './gate/result-digest.js'
 export { McpGateError, MCP_ERROR_CODES, type McpErrorCode } from './errors.js'
 export { classify, rpcError, RPC, type Classified } from './jsonrpc/messages.js'
+export { governTools, type GovernToolsOptions } from './in-process/govern-tools.js'
 
 // wrap (H3): `faramesh mcp wrap` as a library
 export * from './wrap/index.js'

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { createHash } from 'node:crypto'
 import { CoreClient } from '@faramesh/sdk'
 import { silentLogger } from '@faramesh/server'
-import { loadConfig, startGateway, type GatewayHandle } from '@faramesh/server/node'
+import { loadConfig, startGateway, type GatewayExtensionHost, type GatewayHandle } from '@faramesh/server/node'
 
 export const TOKENS = { agent: 'tok-agent-a1-0123456789', approver: 'tok-approver-0123456789', admin: 'tok-admin-0123456789' }
 
@@ -19,8 +19,13 @@ export interface TestGateway {
   /** A person who may approve and deny (a separate principal from the agent). */
   readonly approver: CoreClient
   readonly admin: CoreClient
+  /** The extension host the gateway handed us: host.gateFor(principal) is the in-process gate the HTTP gateway uses. */
+  readonly host: GatewayExtensionHost
   close(): Promise<void>
 }
+
+/** The principal of TOKENS.agent, as the gateway authenticates it. */
+export const AGENT_A1 = { name: 'agent-a1', role: 'agent', kind: 'scoped', agentId: 'a1' } as const
 
 const sha = (t: string) => createHash('sha256').update(t, 'utf8').digest('hex')
 
@@ -39,8 +44,15 @@ export async function startTestGateway(policy: string, env: Record<string, strin
       ],
     }),
   )
+  let host: GatewayExtensionHost | undefined
   const gw = await startGateway(loadConfig({ FARAMESH_PORT: '0', FARAMESH_TOKENS_FILE: join(dir, 'tokens.json'), ...env }, dir), {
     logger: silentLogger,
+    extensions: [
+      async (h) => {
+        host = h
+        return { name: 'test-host', mounts: [], close: async () => undefined }
+      },
+    ],
   })
   const client = (token: string, o: { timeoutMs?: number } = {}) =>
     new CoreClient({ baseUrl: gw.url, token, agentId: 'a1', maxRetries: 1, retryBackoffFactor: 0.05, timeoutMs: o.timeoutMs ?? 5000 })
@@ -51,6 +63,7 @@ export async function startTestGateway(policy: string, env: Record<string, strin
     agent: (o) => client(TOKENS.agent, o),
     approver: client(TOKENS.approver),
     admin: client(TOKENS.admin),
+    host: host!,
     async close() {
       await gw.close()
       rmSync(dir, { recursive: true, force: true })

@@ -16,6 +16,21 @@ rules:
   - match: { tool: "mcp:notes", op: "write_note" }
     require_approval: true
     description: "Writing needs a person"
+  - match: { tool: "mcp:notes", op: "slow" }
+    require_approval: true
+    description: "Counting needs a person"
+  - match: { tool: "mcp:vault", op: "resources/read" }
+    deny: true
+    description: "The vault is closed"
+  - match: { tool: "mcp:hints", mcp_hint: destructive }
+    deny: true
+    description: "No destructive tools here"
+  - match: { tool: "mcp:hints", op: "delete_all" }
+    require_approval: true
+  - match: { tool: "mcp:hints", op: "*" }
+    allow: true
+  - match: { tool: "mcp:vault", op: "*" }
+    allow: true
   - match: { tool: "mcp:notes", op: "*" }
     allow: true
     description: "Reading notes is fine"
@@ -41,6 +56,15 @@ export function notesServer(): NotesServer {
   server.registerTool('delete_all', { description: 'Delete every note', annotations: { destructiveHint: true } }, async () => {
     runs.push(['delete_all', {}])
     return { content: [{ type: 'text', text: 'deleted' }] }
+  })
+  server.registerTool('hang', { description: 'Never answers until cancelled' }, async (extra) => {
+    runs.push(['hang', {}])
+    await new Promise((r) => extra.signal.addEventListener('abort', r))
+    return { content: [{ type: 'text', text: 'cancelled' }] }
+  })
+  server.registerResource('note', 'note://1', { description: 'One note' }, async (uri) => {
+    runs.push(['resources/read', { uri: uri.href }])
+    return { contents: [{ uri: uri.href, text: 'the note' }] }
   })
   server.registerTool('slow', { description: 'Counts with progress', inputSchema: { steps: z.number() } }, async (args, extra) => {
     runs.push(['slow', args])
@@ -69,6 +93,12 @@ export interface Linked {
   clientSide: InMemoryTransport
   serverSide: InMemoryTransport
   logs: string[]
+  /** Every message that crossed the client's side of the relay, both directions, as sent. */
+  wire: unknown[]
+  /** What the relay sent the client, with the send options (relatedRequestId for HTTP routing). */
+  sentDown: Array<{ message: Record<string, unknown>; relatedRequestId: unknown }>
+  /** The relay's upstream transport (a test may make its send fail). */
+  upstream: InMemoryTransport
   close(): Promise<void>
 }
 
@@ -90,6 +120,12 @@ export async function link(o: LinkOptions): Promise<Linked> {
   const [up, serverSide] = InMemoryTransport.createLinkedPair()
   await o.server.connect(serverSide)
   const logs: string[] = []
+  const wire: unknown[] = []
+  const sentDown: Linked['sentDown'] = []
+  const sendDown = down.send.bind(down)
+  down.send = (m, opts) => (wire.push(m), sentDown.push({ message: m as Record<string, unknown>, relatedRequestId: opts?.relatedRequestId }), sendDown(m, opts))
+  const sendUp = clientSide.send.bind(clientSide)
+  clientSide.send = (m, opts) => (wire.push(m), sendUp(m, opts))
   const relay = createRelay({
     downstream: down,
     upstream: up,
@@ -109,6 +145,9 @@ export async function link(o: LinkOptions): Promise<Linked> {
     clientSide,
     serverSide,
     logs,
+    wire,
+    sentDown,
+    upstream: up,
     async close() {
       await client.close().catch(() => undefined)
       await relay.close().catch(() => undefined)

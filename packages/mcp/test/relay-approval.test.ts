@@ -75,4 +75,25 @@ describe('require_approval: the call is held until a person decides', () => {
   })
 })
 
+describe('progress across the hold', () => {
+  it("ticks while held, then the server's own progress shifted past them: one strictly increasing line", async () => {
+    const notes = notesServer()
+    l = await link({ gate: sdkGate(g.agent(), { pollIntervalMs: 100 }), server: notes.server, progressIntervalMs: 100 })
+    const seen: Array<{ progress: number; total?: number; message?: string }> = []
+    const call = l.client.callTool({ name: 'slow', arguments: { steps: 4 } }, undefined, { onprogress: (p) => seen.push(p) })
+    const held = await fresh()
+    await until(() => (seen.length >= 2 ? true : undefined))
+    await g.approver.approveAction(held.id)
+    expect(text(await call)).toBe('counted 4')
+    const ticks = seen.filter((p) => p.message?.includes(held.id))
+    const relayed = seen.filter((p) => !p.message)
+    expect(ticks.length).toBeGreaterThanOrEqual(2)
+    expect(relayed).toHaveLength(4)
+    const n = ticks.length
+    expect(relayed.map((p) => p.progress)).toEqual([0, 1, 2, 3].map((p) => p + n + 1))
+    expect(relayed[0]!.total).toBe(4 + n + 1)
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!.progress).toBeGreaterThan(seen[i - 1]!.progress)
+  })
+})
+
 export type { Action }

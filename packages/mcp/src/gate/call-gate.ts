@@ -58,7 +58,9 @@ export async function gateCall(o: GateCallOptions): Promise<Verdict> {
   }
   if (!action || typeof action.id !== 'string' || typeof action.status !== 'string') return refusal('unavailable', null, 'the gateway answered without an action')
   if (action.status === 'denied') return refusal('denied', action)
-  if (action.status === 'allowed') {
+  // The gateway's in-process gate starts an allowed call in the same commit as its submit (a crash mid-call is then
+  // failed by the orphan sweep), so it answers `executing`; the call keys are unique, so that is never a replay.
+  if (action.status === 'allowed' || action.status === 'executing') {
     if (o.signal.aborted) {
       await notExecuted(action.id)
       return { kind: 'gave_up' }
@@ -87,7 +89,8 @@ async function hold(
           expired = true
           wait.abort(new Error('call timeout'))
         }, o.callTimeoutMs)
-  o.onHold?.(held)
+  // A client that gave up during the submit gets no hold ticks for a request it no longer waits for.
+  if (!o.signal.aborted) o.onHold?.(held)
   let decided: Action | undefined
   try {
     if (!o.signal.aborted) decided = await gate.waitForDecision(held.id, wait.signal)

@@ -1,7 +1,8 @@
 // What the ledger learns about a call's answer: its size, a hash and the kinds of content, never the content itself
 // (a file's text or a secret a tool returned would otherwise sit in every audit export). The hash is of the SDK's
 // canonical JSON, so anyone holding the answer can check it against the record.
-import { canonicalJson, sha256Hex } from '@faramesh/sdk'
+import { createHash } from 'node:crypto'
+import { canonicalJson } from '@faramesh/sdk'
 import type { CallOutcome } from '../types.js'
 import { clip } from '../jsonrpc/messages.js'
 
@@ -22,8 +23,9 @@ export function digestResult(result: Record<string, unknown>): ResultDigest {
     if (typeof t === 'string') types.add(clip(t, 64))
   }
   return {
-    bytes: new TextEncoder().encode(text).length,
-    sha256: sha256Hex(text),
+    bytes: Buffer.byteLength(text, 'utf8'),
+    // node's sha256 rather than the SDK's pure-JS one: a tool may answer with megabytes, hashed on the event loop.
+    sha256: createHash('sha256').update(text, 'utf8').digest('hex'),
     content_types: [...types].sort(),
     is_error: result.isError === true,
     structured: result.structuredContent !== undefined && result.structuredContent !== null,

@@ -85,12 +85,16 @@ export function sdkGate(client: CoreClient, options: SdkGateOptions = {}): GateP
     },
 
     async report(actionId: string, outcome: CallOutcome) {
-      await client.reportResult(actionId, outcome)
+      // Retried on a blip: a repeat after a lost success answer gets 409, which changes nothing recorded.
+      const body = { success: outcome.success, ...(outcome.error !== undefined ? { error: outcome.error } : {}), ...(outcome.result !== undefined ? { result: outcome.result } : {}) }
+      await t.request<Action>('POST', path(actionId, '/result'), { body, retry: true })
     },
 
     async withdraw(actionId: string, detail: string) {
       try {
-        await t.request<Action>('POST', path(actionId, '/withdraw'), { body: { detail: detail.slice(0, 1000) } })
+        // Retried on a blip: a repeat after a lost success answer gets 409 ('too_late'), and the relay's report of
+        // "not executed" on it is refused in turn, so nothing changes.
+        await t.request<Action>('POST', path(actionId, '/withdraw'), { body: { detail: detail.slice(0, 1000) }, retry: true })
         return 'withdrawn'
       } catch (e) {
         if (e instanceof FarameshConflictError) return 'too_late'

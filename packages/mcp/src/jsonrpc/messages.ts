@@ -24,8 +24,12 @@ export type Classified =
   | { kind: 'request'; msg: JSONRPCRequest }
   | { kind: 'notification'; msg: JSONRPCNotification }
   | { kind: 'response'; msg: JSONRPCResultResponse | JSONRPCErrorResponse }
-  /** Not a JSON-RPC 2.0 message: answer with -32600 to `id` when it has a usable one. */
-  | { kind: 'invalid'; id: RequestId | null; message: string }
+  /**
+   * Not a JSON-RPC 2.0 message. `shape` says what it tried to be: a broken request is answered -32600 (to `id` when
+   * it has a usable one, else null); a broken response must not be answered, or it would answer the sender's own
+   * request of the same id.
+   */
+  | { kind: 'invalid'; id: RequestId | null; shape: 'request' | 'response' | 'other'; message: string }
 
 const isId = (v: unknown): v is RequestId => typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v))
 
@@ -36,7 +40,8 @@ export function classify(raw: unknown): Classified {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     const why = obj === null ? 'not a JSON object' : obj.jsonrpc !== '2.0' ? 'jsonrpc must be "2.0"' : (issue?.message ?? 'invalid')
-    return { kind: 'invalid', id, message: `Invalid JSON-RPC message: ${why}` }
+    const shape = obj === null ? 'other' : 'method' in obj ? 'request' : 'result' in obj || 'error' in obj ? 'response' : 'other'
+    return { kind: 'invalid', id: shape === 'request' ? id : null, shape, message: `Invalid JSON-RPC message: ${why}` }
   }
   // Classify on the original object: the SDK's schemas strip nothing we relay, but we forward what was sent.
   const msg = raw as JSONRPCMessage

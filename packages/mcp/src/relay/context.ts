@@ -32,6 +32,8 @@ export interface RelayContext {
   readonly session: ClientSession
   readonly catalog: ToolCatalog
   readonly pending: Map<string, Pending>
+  /** The session ended: nothing new is submitted or forwarded. */
+  readonly closed: boolean
   log(line: string): void
   /** A fresh idempotency key for one submit. */
   nextKey(): string

@@ -28,6 +28,10 @@ export async function governRequest(ctx: RelayContext, msg: JSONRPCRequest, kind
     await ctx.down(rpcError(id, RPC.INVALID_PARAMS, `Invalid ${msg.method} params${where}: ${clip(issue?.message ?? 'invalid', 200)}`), id)
     return
   }
+  if (ctx.closed) {
+    await ctx.down(rpcError(id, RPC.INTERNAL_ERROR, 'Faramesh relay closing: the call was not submitted'), id)
+    return
+  }
   const params = { ...(msg.params as Obj) }
   // A task would let the call run detached from the hold; a receiver may ignore `task`, so the call runs synchronously.
   delete params.task

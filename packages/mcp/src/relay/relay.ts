@@ -41,12 +41,12 @@ class McpRelay implements Relay, RelayContext {
   readonly own = new Map<string, (answer: unknown) => void>()
   /** The relay's own requests to the server (its tools/list) → their waiters. */
   readonly ownUp = new Map<string, (answer: JSONRPCResultResponse | JSONRPCErrorResponse | undefined) => void>()
-  /** The catalog holds every page of the server's current tools/list (until list_changed). */
-  catalogFresh = false
-  private catalogFetch: Promise<void> | undefined
   readonly ended: Promise<RelayEnd>
   private resolveEnd!: (e: RelayEnd) => void
   private done = false
+  get closed(): boolean {
+    return this.done
+  }
   private readonly id = randomUUID()
   private seq = 0
   private readonly inflight = new Set<Promise<unknown>>()
@@ -125,29 +125,9 @@ class McpRelay implements Relay, RelayContext {
     })
   }
 
-  /**
-   * Make sure the catalog knows the server's tools before a call is submitted, so context.mcp carries the tool's
-   * annotations even when the client never listed them. Every page, bounded in pages and time.
-   */
-  async ensureCatalog(): Promise<void> {
-    if (this.catalogFresh || this.session.protocolVersion === null) return
-    this.catalogFetch ??= this.fetchCatalog().finally(() => (this.catalogFetch = undefined))
-    await this.catalogFetch
-  }
-
-  private async fetchCatalog(): Promise<void> {
-    let cursor: string | undefined
-    for (let page = 0; page < 50; page++) {
-      const a = await this.requestUp('tools/list', cursor === undefined ? {} : { cursor }, 5000)
-      if (!a || 'error' in a) return this.log(`could not list the tools of '${this.o.server.name}' for their annotations`)
-      this.catalog.learn(a.result)
-      const next = a.result.nextCursor
-      if (typeof next !== 'string') {
-        this.catalogFresh = true
-        return
-      }
-      cursor = next
-    }
+  ensureCatalog(): Promise<void> {
+    if (this.session.protocolVersion === null) return Promise.resolve()
+    return this.catalog.ensure((method, params, ms) => this.requestUp(method, params, ms), (l) => this.log(l))
   }
 
   track(p: Promise<unknown>): void {
@@ -237,8 +217,12 @@ class McpRelay implements Relay, RelayContext {
 
   /** Wait (bounded) for withdrawals and reports still in flight, e.g. before a wrapper exits. */
   async flush(ms = FLUSH_MS): Promise<void> {
-    let t: ReturnType<typeof setTimeout> | undefined
-    await Promise.race([Promise.allSettled([...this.inflight]), new Promise((r) => (t = setTimeout(r, ms)))])
-    clearTimeout(t)
+    const deadline = Date.now() + ms
+    // Again while something is left: a withdrawal that lost its race queues a report of its own.
+    while (this.inflight.size > 0 && Date.now() < deadline) {
+      let t: ReturnType<typeof setTimeout> | undefined
+      await Promise.race([Promise.allSettled([...this.inflight]), new Promise((r) => (t = setTimeout(r, deadline - Date.now())))])
+      clearTimeout(t)
+    }
   }
 }

@@ -25,7 +25,6 @@ export interface RoutingRelay extends RelayContext {
   readonly serverRequests: Map<string, RequestId | undefined>
   readonly own: Map<string, (answer: unknown) => void>
   readonly ownUp: Map<string, (answer: JSONRPCResultResponse | JSONRPCErrorResponse | undefined) => void>
-  catalogFresh: boolean
   giveUp(p: Pending, detail: string, cancel?: JSONRPCNotification): void
 }
 
@@ -37,6 +36,7 @@ function progressTokenOf(params: unknown): string | number | undefined {
 export async function onDownstream(r: RoutingRelay, raw: unknown): Promise<void> {
   const c = classify(raw)
   if (c.kind === 'invalid') {
+    if (c.shape === 'response') return r.log(`the MCP client sent an invalid response: ${c.message}`)
     await r.down(rpcError(c.id, RPC.INVALID_REQUEST, c.message))
     return
   }
@@ -59,6 +59,8 @@ export async function onDownstream(r: RoutingRelay, raw: unknown): Promise<void>
         return r.giveUp(p, `MCP client cancelled${typeof reason === 'string' ? `: ${clip(reason, 200)}` : ''}`, c.msg)
       }
     }
+    // Without the roots capability the server has no roots to hear about (client_roots: false).
+    if (c.msg.method === 'notifications/roots/list_changed' && !r.o.server.clientRoots) return
     return forwardUp(r, c.msg)
   }
   const msg = c.msg
@@ -100,7 +102,8 @@ export async function onUpstream(r: RoutingRelay, raw: unknown): Promise<void> {
   if (c.kind === 'invalid') {
     // The SDK's transports validate already; a transport that does not must not make us forward garbage.
     r.log(`upstream '${r.o.server.name}' sent an invalid message: ${c.message}`)
-    const p = c.id === null ? undefined : r.pending.get(idKey(c.id))
+    const rawId = (raw as { id?: unknown } | null)?.id
+    const p = c.shape === 'response' && (typeof rawId === 'string' || typeof rawId === 'number') ? r.pending.get(idKey(rawId)) : undefined
     if (p) {
       r.forget(p)
       if (p.call?.actionId) r.track(r.o.gate.report(p.call.actionId, { success: false, error: `outcome unknown: the server answered with an invalid message` }))
@@ -110,6 +113,11 @@ export async function onUpstream(r: RoutingRelay, raw: unknown): Promise<void> {
   }
   if (c.kind === 'response') return onAnswer(r, c.msg)
   if (c.kind === 'request') {
+    if (c.msg.method === 'roots/list' && !r.o.server.clientRoots) {
+      // Enforced here, not left to the server's SDK: with client_roots: false a client's roots never reach the server.
+      await forwardUp(r, rpcError(c.msg.id, RPC.METHOD_NOT_FOUND, `roots are not passed to server '${r.o.server.name}' (client_roots: false)`))
+      return
+    }
     const related = soleRequest(r)
     r.serverRequests.set(idKey(c.msg.id), related)
     if (!(await r.down(c.msg, related))) {
@@ -122,6 +130,8 @@ export async function onUpstream(r: RoutingRelay, raw: unknown): Promise<void> {
   if (msg.method === 'notifications/progress') {
     const params = msg.params as { progressToken?: string | number; progress: number; total?: number }
     const p = params.progressToken === undefined ? undefined : r.progress.get(idKey(params.progressToken))
+    // The server was never sent a held call: progress "for" it is not the server's to give.
+    if (p?.call && !p.call.forwarded) return r.log(`upstream '${r.o.server.name}' sent progress for a call it was never sent: dropped`)
     if (p?.call && p.call.line.ticked > 0) {
       const shifted = p.call.line.shift(params)
       if (!shifted) return
@@ -140,7 +150,7 @@ export async function onUpstream(r: RoutingRelay, raw: unknown): Promise<void> {
     return
   }
   // The tools changed: the catalog learns them again; the client refetches, and its list is filtered again.
-  if (msg.method === 'notifications/tools/list_changed') r.catalogFresh = false
+  if (msg.method === 'notifications/tools/list_changed') r.catalog.stale()
   await r.down(msg, soleRequest(r))
 }
 
@@ -151,6 +161,11 @@ async function onAnswer(r: RoutingRelay, msg: JSONRPCResultResponse | JSONRPCErr
   const p = r.pending.get(key)
   if (!p) {
     r.log(`upstream '${r.o.server.name}' answered request ${clip(key, 80)}, which nobody is waiting for: dropped`)
+    return
+  }
+  if (p.call && !p.call.forwarded) {
+    // An answer to a call Faramesh still holds (or refused) would tell the client it ran: the server never saw it.
+    r.log(`upstream '${r.o.server.name}' answered request ${clip(key, 80)}, which it was never sent: dropped`)
     return
   }
   r.forget(p)
