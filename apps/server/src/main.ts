@@ -13,7 +13,15 @@ const cwd = process.env.INIT_CWD ?? process.cwd()
 try {
   const config = loadConfig(process.env, cwd)
   const logger = createLogger({ level: config.logLevel })
-  const starting = startGateway(config, { logger })
+  // The MCP gateway (/mcp/<name>) is loaded only when FARAMESH_MCP_SERVERS is set: without it the gateway starts
+  // exactly as before, without the MCP SDK. It reads the same variables as the config (environment over .env).
+  const extensions = []
+  if (config.mcpServersPath) {
+    const { mcpGateway } = await import('@faramesh/mcp/gateway')
+    const { readConfigEnv } = await import('@faramesh/server/config')
+    extensions.push(mcpGateway({ env: readConfigEnv(process.env, cwd).vars }))
+  }
+  const starting = startGateway(config, { logger, extensions })
   // Before the first await: a Ctrl-C or SIGTERM while the gateway starts is a clean stop too, never a death by signal.
   closeOnSignals(starting, logger)
   await starting

@@ -1,9 +1,6 @@
 // @faramesh/mcp: govern any MCP server's tool calls (README.md).
 export type * from './types.js'
 
-// transports (H3)
-export * from './transports/index.js'
-
 // relay (H1): the message-level relay, the call gate, and the GatePort over @faramesh/sdk
 export { createRelay } from './relay/relay.js'
 export { sdkGate, type SdkGateOptions } from './gate/sdk-gate.js'
@@ -15,5 +12,12 @@ export { McpGateError, MCP_ERROR_CODES, type McpErrorCode } from './errors.js'
 export { classify, rpcError, RPC, type Classified } from './jsonrpc/messages.js'
 export { governTools, type GovernToolsOptions } from './in-process/govern-tools.js'
 
+// transports (H3)
+export * from './transports/index.js'
+
 // wrap (H3): `faramesh mcp wrap` as a library
 export * from './wrap/index.js'
+
+// config: FARAMESH_MCP_SERVERS (H4)
+export { loadMcpServers, parseMcpServers, type LoadServersOptions, type McpServers, type ServerSummary } from './config/servers-file.js'
+export { createRedactor, REDACTED, type Redactor } from './config/secrets.js'

@@ -37,9 +37,18 @@ fails keeps the previous policy.`
     if (f['hot-reload'] || f.watch) overrides.FARAMESH_HOT_RELOAD = '1'
     if (f.demo) overrides.FARAMESH_DEMO = '1'
     if (f['log-level'] !== undefined) overrides.FARAMESH_LOG_LEVEL = f['log-level']
-    const config = loadConfig({ ...process.env, ...overrides }, process.cwd())
+    const env = { ...process.env, ...overrides }
+    const config = loadConfig(env, process.cwd())
     const logger = createLogger({ level: config.logLevel })
-    const starting = startGateway(config, { logger })
+    // The MCP gateway (/mcp/<name>) only when FARAMESH_MCP_SERVERS is set, as apps/server composes it: otherwise
+    // nothing of @faramesh/mcp is loaded and the start is unchanged.
+    const extensions = []
+    if (config.mcpServersPath) {
+      const { mcpGateway } = await import('@faramesh/mcp/gateway')
+      const { readConfigEnv } = await import('@faramesh/server/config')
+      extensions.push(mcpGateway({ env: readConfigEnv(env, process.cwd()).vars }))
+    }
+    const starting = startGateway(config, { logger, extensions })
     // Before the first await: a Ctrl-C while the gateway starts is a clean stop, never a death by signal.
     closeOnSignals(starting, logger)
     const handle = await starting
