@@ -3,6 +3,10 @@
 // one, and lumps bad JSON together with JSON that is not JSON-RPC. This reader keeps framing: an oversized line is
 // skipped up to its newline and the next line is parsed; a line that is not JSON (-32700) is told apart from JSON
 // that is not a JSON-RPC message (-32600), with the SDK's own JSONRPCMessageSchema deciding the latter.
+// `strict` (the client's side) reads JSON as the gateway reads bodies (@faramesh/policy-core/strict-json): duplicate
+// keys and `__proto__`/`constructor`/`prototype` keys are parse errors, so what the policy sees, what the server gets and
+// what the client meant cannot differ (the SDK's schema would silently drop a `__proto__` key).
+import { parseStrictJson } from '@faramesh/policy-core/strict-json'
 import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js'
 
 /** Default cap for one line: the SDK's HTTP body cap (server/requestBody.js), a sane bound for one message. */
@@ -24,12 +28,12 @@ export function excerpt(text: string, n = 200): string {
   return text.length > n ? `${text.slice(0, n)}…` : text
 }
 
-export function parseLine(line: string): Frame | null {
+export function parseLine(line: string, strict = false): Frame | null {
   const text = line.endsWith('\r') ? line.slice(0, -1) : line
   if (text.trim() === '') return null
   let value: unknown
   try {
-    value = JSON.parse(text)
+    value = strict ? parseStrictJson(text.trim()) : JSON.parse(text)
   } catch (err) {
     return { kind: 'parse_error', detail: (err as Error).message, excerpt: excerpt(text) }
   }
@@ -48,7 +52,11 @@ export class LineReader {
   private skipping = false
   private skipped = 0
 
-  constructor(readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES) {}
+  constructor(
+    readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES,
+    /** Refuse duplicate and prototype keys (see parseLine). */
+    readonly strict = false,
+  ) {}
 
   push(chunk: Buffer): Frame[] {
     const out: Frame[] = []
@@ -92,7 +100,7 @@ export class LineReader {
     const line = Buffer.concat(this.parts, this.size).toString('utf8')
     this.parts = []
     this.size = 0
-    const frame = parseLine(line)
+    const frame = parseLine(line, this.strict)
     if (frame) out.push(frame)
   }
 }

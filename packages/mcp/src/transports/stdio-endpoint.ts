@@ -51,7 +51,8 @@ export class StdioEndpoint implements Transport {
   constructor(private readonly o: StdioEndpointOptions = {}) {
     this.input = o.input ?? process.stdin
     this.output = o.output ?? process.stdout
-    this.reader = new LineReader(o.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES)
+    // The client's JSON is read strictly, as the gateway reads an MCP body.
+    this.reader = new LineReader(o.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, true)
   }
 
   private readonly onData = (chunk: Buffer | string): void => {
