@@ -75,6 +75,10 @@ describe('apps/server main with FARAMESH_MCP_SERVERS', () => {
     const actions = (await (await fetch(`${base}/v1/actions?tool=mcp:files`)).json()) as Array<{ agent_id: string; context: { mcp: { agent_source: string } } }>
     expect(actions.map((a) => [a.agent_id, a.context.mcp.agent_source])).toEqual([['app-test', 'client_info']])
     expect(p.stderr()).toContain('mcp gateway serving')
+    // The route table a client reads lists the MCP endpoints while they are served.
+    const paths = ((await (await fetch(`${base}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> }).paths
+    expect(Object.keys(paths['/mcp/{name}']!).sort()).toEqual(['delete', 'get', 'post'])
+    expect(paths['/v1/mcp/servers']).toHaveProperty('get')
     p.child.kill('SIGTERM')
     expect(await p.exited).toBe(0)
   })
@@ -94,6 +98,8 @@ describe('apps/server main with FARAMESH_MCP_SERVERS', () => {
     const r = await post(`${base}/mcp/files`, { jsonrpc: '2.0', id: 1, method: 'ping' })
     expect(r.status).toBe(404)
     expect(p.stderr()).not.toContain('mcp gateway serving')
+    const paths = ((await (await fetch(`${base}/openapi.json`)).json()) as { paths: Record<string, unknown> }).paths
+    expect(Object.keys(paths).filter((k) => k.includes('mcp'))).toEqual([])
     p.child.kill('SIGTERM')
     expect(await p.exited).toBe(0)
   })

@@ -137,12 +137,39 @@ export function mcpGateway(
       name: 'mcp',
       servers,
       mounts: [
-        { prefix: '/mcp/', permission: 'submit', app: { fetch: (req, env) => routes.app.fetch(req, env) } },
-        { prefix: '/v1/mcp/', permission: 'audit', app: { fetch: (req, env) => list.fetch(req, env) } },
+        { prefix: '/mcp/', permission: 'submit', app: { fetch: (req, env) => routes.app.fetch(req, env) }, openapi: MCP_PATHS },
+        { prefix: '/v1/mcp/', permission: 'audit', app: { fetch: (req, env) => list.fetch(req, env) }, openapi: LIST_PATHS },
       ],
       close: () => routes.close(),
     }
   }
+}
+
+const NAME_PARAM = { name: 'name', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,62}$' } }
+const SESSION_PARAM = { name: 'Mcp-Session-Id', in: 'header', required: false, schema: { type: 'string' } }
+const mcpOp = (summary: string, body: boolean): Record<string, unknown> => ({
+  summary,
+  description: 'Roles: agent, admin (the submit permission). MCP Streamable HTTP (protocol 2025-06-18 and later); errors are JSON-RPC.',
+  parameters: [NAME_PARAM, SESSION_PARAM],
+  ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: { type: ['object', 'array'] } } } } } : {}),
+  responses: { '200': { description: 'application/json or text/event-stream' }, '202': { description: 'Accepted (notifications and responses only)' }, default: { description: 'JSON-RPC error' } },
+})
+/** /openapi.json lists the MCP endpoints while they are served (FARAMESH_MCP_SERVERS set). */
+const MCP_PATHS = {
+  '/mcp/{name}': {
+    post: mcpOp('MCP messages for the upstream server <name>; tools/call is governed (allow, deny, held for a person)', true),
+    get: mcpOp('The session\'s server-to-client event stream', false),
+    delete: mcpOp('End the session (held calls are withdrawn)', false),
+  },
+}
+const LIST_PATHS = {
+  '/v1/mcp/servers': {
+    get: {
+      summary: 'The MCP servers this gateway serves: name, kind and flags only (never a command, URL, header or variable)',
+      description: 'Roles: auditor, admin.',
+      responses: { '200': { description: 'OK' }, default: { description: 'Error' } },
+    },
+  },
 }
 
 function recheckWith(

@@ -59,4 +59,6 @@ export interface RouteDeps {
   runner: ExecutorRunner
   config: AppConfig
   clock: () => Date
+  /** OpenAPI path items of the mounts made so far (mounts.ts), for /openapi.json. */
+  mountedPaths: Record<string, unknown>
 }

@@ -13,7 +13,7 @@ import { forbidden } from './errors.js'
 import { defaultAppConfig, type AppConfig, type GatewayEnv, type RouteDeps } from './app-env.js'
 import type { InstanceLease } from './executors/lease.js'
 import { createInProcessGate, type InProcessGate } from './in-process-gate.js'
-import { checkMountPrefix, registerMount, underMount, type GatewayMount } from './mounts.js'
+import { checkMountDocs, checkMountPrefix, registerMount, underMount, type GatewayMount } from './mounts.js'
 import { createExecutorRunner, type ExecutorRunner } from './executors/runner.js'
 import { createShellExecutor } from './executors/shell.js'
 import type { Executor } from './executors/types.js'
@@ -101,7 +101,8 @@ export function createApp(deps: AppDeps): GatewayApp {
     approvalTokens: createApprovalTokens(deps.ledger.deriveSecret(APPROVAL_SECRET_PURPOSE)),
     admission: hub.admission,
   })
-  const d: RouteDeps = { ledger: deps.ledger, policy: deps.policy, service, auth, metrics, logger, hub, runner, config, clock }
+  const mountedPaths: Record<string, unknown> = {}
+  const d: RouteDeps = { ledger: deps.ledger, policy: deps.policy, service, auth, metrics, logger, hub, runner, config, clock, mountedPaths }
 
   const app = new Hono<GatewayEnv>()
   const mounted: string[] = []
@@ -166,7 +167,9 @@ export function createApp(deps: AppDeps): GatewayApp {
     gateFor: (principal: Principal) => createInProcessGate({ service, ledger: deps.ledger, leaseId: runner.leaseId }, principal),
     mount(m: GatewayMount) {
       checkMountPrefix(m.prefix, mounted)
+      checkMountDocs(m)
       mounted.push(m.prefix)
+      Object.assign(mountedPaths, m.openapi)
       registerMount(app, m)
     },
     async close() {

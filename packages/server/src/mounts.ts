@@ -21,6 +21,11 @@ export interface GatewayMount {
   permission: Permission
   /** A fetch handler (a Hono app's `fetch`), called with the request as received and a MountEnv. */
   app: { fetch(req: Request, env: MountEnv): Response | Promise<Response> }
+  /**
+   * OpenAPI 3.1 path items for what the sub-app serves (e.g. '/mcp/{name}'), listed in /openapi.json while mounted.
+   * Paths must lie under the prefix; the gateway's own paths are never replaced.
+   */
+  openapi?: Record<string, Record<string, unknown>>
 }
 
 const PREFIX = /^\/[a-z0-9][a-z0-9_-]*(?:\/[a-z0-9][a-z0-9_-]*)*\/$/
@@ -33,6 +38,13 @@ export function checkMountPrefix(prefix: string, taken: readonly string[]): void
   if (!PREFIX.test(prefix)) throw bad('a prefix is a slash, lowercase path segments and a closing slash, such as /mcp/')
   if ([...RESERVED].some((r) => prefix === r || prefix.startsWith(r) && r !== '/v1/')) throw bad('that path belongs to the gateway')
   if (taken.some((t) => prefix.startsWith(t) || t.startsWith(prefix))) throw bad('it overlaps another mount')
+}
+
+/** Checks that every documented path of a mount lies under its prefix; throws CONFIG_INVALID naming it. */
+export function checkMountDocs(m: GatewayMount): void {
+  for (const path of Object.keys(m.openapi ?? {}))
+    if (!underMount([m.prefix], path))
+      throw new ApiError('CONFIG_INVALID', `gateway mount ${JSON.stringify(m.prefix)}: documents ${JSON.stringify(path)}, outside its prefix`, { where: m.prefix })
 }
 
 /** True when `path` is under one of the prefixes (or is a prefix without its closing slash). */

@@ -55,7 +55,8 @@ function queryParams(schema: { properties: Record<string, object> }): object[] {
   return Object.entries(schema.properties).map(([name, s]) => ({ name, in: 'query', required: false, schema: s }))
 }
 
-export function buildOpenApi(version: string): Record<string, unknown> {
+/** `mounted`: path items of gateway mounts (mounts.ts), added after the gateway's own paths and never over them. */
+export function buildOpenApi(version: string, mounted: Record<string, unknown> = {}): Record<string, unknown> {
   const schemas: Record<string, unknown> = { Error: ERROR }
   for (const s of bodySchemas) {
     const { $id, ...rest } = s
@@ -89,6 +90,7 @@ export function buildOpenApi(version: string): Record<string, unknown> {
     }
     paths[path] = item
   }
+  for (const [path, item] of Object.entries(mounted)) paths[path] ??= item
   return {
     openapi: '3.1.0',
     info: { title: 'Faramesh gateway', version },

@@ -140,6 +140,21 @@ describe('gateway extensions', () => {
     }
   })
 
+  it('/openapi.json lists what a mount documents, never over the gateway\'s own paths; a path outside the prefix is refused', async () => {
+    const documented = (openapi: Record<string, Record<string, unknown>>): GatewayExtensionFactory => async () => ({
+      name: 'doc',
+      mounts: [{ prefix: '/echo/', permission: 'submit', app: new Hono(), openapi }],
+      close: async () => {},
+    })
+    const h = await start([documented({ '/echo/{name}': { post: { summary: 'Echo a message' } } })])
+    const spec = (await api(h, 'GET', '/openapi.json')).body
+    expect(spec.paths['/echo/{name}']).toEqual({ post: { summary: 'Echo a message' } })
+    expect(spec.paths['/v1/actions'].post.summary).toBe('Submit an action for a decision')
+    await h.close()
+    handles.splice(0)
+    await expect(start([documented({ '/v1/actions': { post: { summary: 'hijacked' } } })])).rejects.toThrow(/outside its prefix/)
+  })
+
   it('extensions are closed when the gateway stops, before the ledger closes; FARAMESH_MCP_SERVERS and FARAMESH_PUBLIC_URL reach the host', async () => {
     const rec: Parameters<typeof echoExtension>[0] = {}
     const h = await start([echoExtension(rec)], { FARAMESH_MCP_SERVERS: 'mcp.yaml', FARAMESH_PUBLIC_URL: 'https://gw.example.com/' })

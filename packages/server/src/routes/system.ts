@@ -38,7 +38,7 @@ export function systemRoutes(app: Hono<GatewayEnv>, d: RouteDeps): void {
   })
 
   app.get('/openapi.json', (c) => {
-    openapi ??= JSON.stringify(buildOpenApi(SERVER_VERSION))
+    openapi ??= JSON.stringify(buildOpenApi(SERVER_VERSION, d.mountedPaths))
     return c.body(openapi, 200, { 'Content-Type': 'application/json' })
   })
 
