@@ -7,6 +7,7 @@ import {
   filesystemBin,
   INITIALIZE,
   killRawWrappers,
+  processesMentioning,
   rawWrap,
   removeDir,
   requireBuiltCli,
@@ -185,6 +186,24 @@ describe('a server that fails ends the session, never a hang', () => {
     const w = rawWrap(['--name', 'ghost', '--gateway', gw.url], ['/nonexistent/mcp-server'], { FARAMESH_TOKEN: TOKENS.a1 })
     expect((await within(w.exited, 15_000, 'exit')).code).toBe(15)
     expect(w.stderr()).toMatch(/could not start '\/nonexistent\/mcp-server': ENOENT/)
+  })
+
+  it('SIGKILL to the wrapper: its server, ignoring SIGTERM and end of stdin, and the helper it started die too', async () => {
+    const marker = `stubborn-${process.pid}-${Date.now()}`
+    const server = fakeServer(`process.stdout.write(JSON.stringify({jsonrpc: '2.0', id: m.id, result: {tools: []}}) + '\\n')`)
+    // The fake server, made stubborn, with a helper in its group; the marker is in their command lines.
+    server[2] = `process.on('SIGTERM', () => {}); process.stdin.on('end', () => {});
+      require('child_process').spawn(process.execPath, ['-e', 'process.on("SIGTERM", () => {}); setInterval(() => {}, 1000) // ${marker}'], {stdio: 'ignore'});
+      setInterval(() => {}, 1000); // ${marker}
+      ${server[2]}`
+    const w = rawWrap(['--name', 'fake', '--gateway', gw.url], server, { FARAMESH_TOKEN: TOKENS.a1 })
+    w.send(INITIALIZE())
+    await w.waitFor((m) => m.id === 0)
+    // the wrapper (the server's command is in its argv), the server, its helper
+    expect(processesMentioning(marker)).toHaveLength(3)
+    w.child.kill('SIGKILL')
+    await w.exited
+    await eventually(async () => (processesMentioning(marker).length === 0 ? true : undefined), 5000, 'the server and its helper to be gone')
   })
 
   it('SIGTERM to the wrapper ends it and its server', async () => {

@@ -1,4 +1,6 @@
 // Real child processes (this Node, inline scripts): exit codes, signals, group kill, garbage, env, stderr.
+import { fork } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js'
 import { ChildTransport, type ChildOptions } from './child-transport.js'
@@ -115,6 +117,43 @@ describe('ChildTransport', () => {
     expect(await until(() => !alive(pid))).toBe(true)
     expect(await until(() => !alive(grandchild))).toBe(true)
     expect(await t.exited).toEqual({ code: null, signal: 'SIGKILL' })
+  })
+
+  // Its own process group keeps every signal meant for its owner away from the server: an owner that dies without
+  // close() (kill -9, a crash, a test runner tearing its worker down) once left such a server and its helper running.
+  for (const how of ['SIGKILL', 'process.exit() without close()'] as const) {
+    it(`an owner that ends by ${how} takes a server ignoring SIGTERM and end of stdin with it, its helper included`, async () => {
+      const owner = fork(fileURLToPath(new URL('../../test/fixtures/child-owner.mjs', import.meta.url)), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
+      const exited = new Promise((r) => owner.once('exit', r))
+      try {
+        const pids = await new Promise<{ server: number; helper: number }>((resolve, reject) => {
+          owner.once('message', (m) => resolve(m as { server: number; helper: number }))
+          owner.once('exit', (code) => reject(new Error(`owner exited with ${code}`)))
+        })
+        expect(alive(pids.server) && alive(pids.helper)).toBe(true)
+        if (how === 'SIGKILL') owner.kill('SIGKILL')
+        else owner.send('exit')
+        await exited
+        expect(await until(() => !alive(pids.server))).toBe(true)
+        expect(await until(() => !alive(pids.helper))).toBe(true)
+      } finally {
+        owner.kill('SIGKILL')
+      }
+    })
+  }
+
+  it('a server that exits on its own takes the helpers it left in its group with it', async () => {
+    const lines: string[] = []
+    const t = child(
+      `const g = require('child_process').spawn(process.execPath, ['-e', 'process.on("SIGTERM", () => {}); setInterval(() => {}, 1000)'], {stdio: 'ignore'});
+       console.error('helper ' + g.pid); setTimeout(() => process.exit(4), 300)`,
+      { stderr: (l) => lines.push(l) },
+    )
+    const end = ending(t)
+    await t.start()
+    expect((await end).error?.message).toBe("upstream server 'test' exited with code 4")
+    const helper = Number(lines.find((l) => l.startsWith('[test] helper '))!.split(' ')[2])
+    expect(await until(() => !alive(helper))).toBe(true)
   })
 
   it('close() ends stdin first: a well-behaved server exits on its own, with no error', async () => {

@@ -35,12 +35,18 @@ export interface ChildExit {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
+/** $1: the group. `read` returns at end of input, which only comes when the owner closed the pipe or died. */
+const REAPER = 'read -r _; kill -9 -"$1" 2>/dev/null; exit 0'
+
 export class ChildTransport implements Transport {
   onclose?: () => void
   onerror?: (error: Error) => void
   onmessage?: (message: JSONRPCMessage) => void
 
   private child: ChildProcess | null = null
+  private reaper: ChildProcess | null = null
+  /** Killed when the child exited: its id may be another group's by now, so it is never signalled again. */
+  private groupGone = false
   private closing = false
   private endedFlag = false
   private exitInfo: ChildExit | null = null
@@ -76,7 +82,10 @@ export class ChildTransport implements Transport {
     })
     this.child = child
     await new Promise<void>((resolve, reject) => {
-      child.once('spawn', () => resolve())
+      child.once('spawn', () => {
+        this.startReaper(child.pid!)
+        resolve()
+      })
       child.once('error', (err: NodeJS.ErrnoException) => {
         const e = new UpstreamError('upstream_exited', `upstream server '${this.o.name}' could not start '${this.o.command}': ${err.code ?? err.message}`)
         this.resolveExit({ code: null, signal: null })
@@ -95,6 +104,11 @@ export class ChildTransport implements Transport {
     child.stderr.on('error', () => {})
     child.once('exit', (code, signal) => {
       this.exitInfo = { code, signal }
+      // What the server left behind in its group (a backgrounded helper) dies with it, now, while the group's id
+      // cannot yet have been reused; then the reaper has nothing left to guard.
+      this.killGroup('SIGKILL')
+      this.groupGone = true
+      this.stopReaper()
       this.resolveExit(this.exitInfo)
       // Let the output it wrote before exiting be read, but never wait on a grandchild holding the pipe open.
       const settle = (): void => {
@@ -135,6 +149,7 @@ export class ChildTransport implements Transport {
     const child = this.child
     if (!child || this.exitInfo || child.exitCode !== null || child.signalCode !== null) {
       this.killGroup('SIGKILL')
+      this.stopReaper()
       this.end(null)
       return
     }
@@ -151,12 +166,36 @@ export class ChildTransport implements Transport {
     }
     // Whatever the server left behind in its group (a backgrounded helper) goes with it.
     this.killGroup('SIGKILL')
+    this.stopReaper()
     this.end(null)
+  }
+
+  private startReaper(pgid: number): void {
+    let reaper: ChildProcess
+    try {
+      reaper = spawn('/bin/sh', ['-c', REAPER, 'faramesh-reaper', String(pgid)], { stdio: ['pipe', 'ignore', 'ignore'], detached: true })
+    } catch (err) {
+      this.emitStderr(`faramesh: no reaper for this server (${(err as Error).message}): it may outlive a wrapper killed with SIGKILL`)
+      return
+    }
+    reaper.once('error', (err) => this.emitStderr(`faramesh: no reaper for this server (${err.message}): it may outlive a wrapper killed with SIGKILL`))
+    reaper.stdin!.on('error', () => {})
+    // Neither the reaper nor its pipe keeps this process alive.
+    reaper.unref()
+    ;(reaper.stdin as unknown as { unref?: () => void }).unref?.()
+    this.reaper = reaper
+  }
+
+  /** The group is gone (or about to be killed by us): end the reaper directly, never through its pipe. */
+  private stopReaper(): void {
+    const r = this.reaper
+    this.reaper = null
+    if (r && r.exitCode === null && r.signalCode === null) r.kill('SIGKILL')
   }
 
   private killGroup(signal: NodeJS.Signals): void {
     const pid = this.child?.pid
-    if (pid === undefined) return
+    if (pid === undefined || this.groupGone) return
     try {
       process.kill(-pid, signal)
     } catch {

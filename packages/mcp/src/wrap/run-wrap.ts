@@ -25,6 +25,11 @@ export interface WrapOptions {
   agent?: string
   /** Keep tools the policy denies outright in tools/list (they are still gated). */
   showDenied?: boolean
+  /**
+   * Pass the client's `roots` capability on (default true). false (--no-client-roots): the server never learns the
+   * client's roots, so a client cannot widen a filesystem server's allowed directories; its roots/list is refused.
+   */
+  clientRoots?: boolean
   /** Dashboard URL for the informational URL elicitation while a call is held. */
   publicUrl?: string
   env?: NodeJS.ProcessEnv
@@ -74,7 +79,7 @@ export async function runWrap(o: WrapOptions): Promise<number> {
     // The client's mcpServers.env is meant for the server: pass the wrapper's environment on, minus our own settings.
     env: withoutFaramesh(env),
     hideDeniedTools: !o.showDenied,
-    clientRoots: true,
+    clientRoots: o.clientRoots ?? true,
     governResources: false,
   }
   const upstream = openUpstream(entry, { redact, stderr: log, baseEnv: env, killGraceMs: grace })

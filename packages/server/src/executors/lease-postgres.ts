@@ -17,8 +17,10 @@ export function leaseKey(id: string): number {
 }
 
 const HEARTBEAT_MS = 10_000
+const CONNECT_TIMEOUT_SEC = 10
 
 export async function openPostgresLease(dsn: string, logger: Logger, opts: { heartbeatMs?: number } = {}): Promise<InstanceLease> {
+  const heartbeatMs = opts.heartbeatMs ?? HEARTBEAT_MS
   const where = dsn.replace(/:[^:@/]*@/, ':***@')
   let lost = false
   // One connection that never retires (max_lifetime would end the session and with it the lock).
@@ -26,7 +28,7 @@ export async function openPostgresLease(dsn: string, logger: Logger, opts: { hea
     max: 1,
     idle_timeout: 0,
     max_lifetime: null,
-    connect_timeout: 10,
+    connect_timeout: CONNECT_TIMEOUT_SEC,
     onnotice: () => undefined,
     onclose: () => {
       lost = true
@@ -65,11 +67,14 @@ export async function openPostgresLease(dsn: string, logger: Logger, opts: { hea
       },
       () => undefined,
     )
-  }, opts.heartbeatMs ?? HEARTBEAT_MS)
+  }, heartbeatMs)
   heartbeat.unref()
 
   return {
     id,
+    // After a drop, a heartbeat takes the lock again once Postgres answers: its first try may fail (Postgres still
+    // down), the next one comes a heartbeat later and may wait up to connect_timeout for its connection.
+    regainMs: 2 * heartbeatMs + CONNECT_TIMEOUT_SEC * 1000,
     async isLive(other) {
       if (other === id) return true
       if (!LEASE_ID.test(other)) return false

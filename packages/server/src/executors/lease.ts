@@ -11,6 +11,11 @@ export interface InstanceLease {
   readonly id: string
   /** True while the process holding lease `id` is alive. Throws when that cannot be told (the caller then waits). */
   isLive(id: string): Promise<boolean>
+  /**
+   * How long a live process may appear dead: a Postgres lease whose connection dropped is taken again within this.
+   * A running gateway judges another dead only once it has looked dead for longer (held-watch.ts).
+   */
+  readonly regainMs: number
   /** Give the lease up (graceful shutdown, after the executors finished). */
   close(): Promise<void>
 }
@@ -27,6 +32,7 @@ export function localLease(): InstanceLease {
   return {
     id,
     isLive: () => Promise.resolve(true),
+    regainMs: 0,
     close: () => Promise.resolve(),
   }
 }
@@ -38,11 +44,11 @@ export interface LeaseStore {
 }
 
 /** The lease for the store a gateway writes to: lock files beside the SQLite file, or a Postgres advisory lock. */
-export async function openLease(c: LeaseStore, logger: Logger): Promise<InstanceLease> {
+export async function openLease(c: LeaseStore, logger: Logger, opts: { heartbeatMs?: number } = {}): Promise<InstanceLease> {
   if (c.dbBackend === 'sqlite') {
     const { openSqliteLease } = await import('./lease-sqlite.js')
     return openSqliteLease(c.sqlitePath)
   }
   const { openPostgresLease } = await import('./lease-postgres.js')
-  return openPostgresLease(c.postgresDsn!, logger)
+  return openPostgresLease(c.postgresDsn!, logger, opts)
 }

@@ -8,7 +8,8 @@ import { LedgerError, type ActionRecord, type Ledger } from '@faramesh/ledger'
 import { normalizeRequest } from '@faramesh/decision'
 import type { Logger } from '../logger.js'
 import { localLease, type InstanceLease } from './lease.js'
-import { releaseOrphanedHolds } from './held-orphans.js'
+import { releaseOrphanedHolds, type HeldSweepOptions } from './held-orphans.js'
+import { watchHeldCalls, type HeldWatch, type HeldWatchOptions } from './held-watch.js'
 import { failOrphanedExecutions } from './orphans.js'
 import { timeoutFor } from './timeouts.js'
 import type { ExecOutcome, Executor } from './types.js'
@@ -37,7 +38,9 @@ export interface ExecutorRunner {
   /** Fail the executions of gateway processes that are gone (at start); resolves with how many. */
   recoverOrphans(): Promise<number>
   /** Time out the MCP calls held by gateway processes that are gone (at start); resolves with how many. */
-  releaseOrphanedHolds(): Promise<number>
+  releaseOrphanedHolds(o?: Pick<HeldSweepOptions, 'startGraceMs'>): Promise<number>
+  /** From now until close(): release held MCP calls nobody will forward any more, every intervalMs (held-watch.ts). */
+  watchHeldCalls(o: HeldWatchOptions): void
   /** Resolves when nothing is running. */
   idle(): Promise<void>
   /** Abort running commands, wait for their outcomes to be recorded. */
@@ -64,6 +67,14 @@ export function createExecutorRunner(opts: RunnerOptions): ExecutorRunner {
   const lease = opts.lease ?? localLease()
   const running = new Set<Promise<unknown>>()
   const abort = new AbortController()
+  let heldWatch: HeldWatch | null = null
+  const orphanDeps = () => ({
+    ledger: opts.ledger,
+    lease,
+    logger: opts.logger,
+    clock: opts.clock ?? (() => new Date()),
+    ...(opts.onFinished ? { onFailed: opts.onFinished } : {}),
+  })
 
   function track<T>(p: Promise<T>): Promise<T> {
     running.add(p)
@@ -150,32 +161,21 @@ export function createExecutorRunner(opts: RunnerOptions): ExecutorRunner {
       )
     },
     recoverOrphans() {
-      return track(
-        failOrphanedExecutions({
-          ledger: opts.ledger,
-          lease,
-          logger: opts.logger,
-          clock: opts.clock ?? (() => new Date()),
-          ...(opts.onFinished ? { onFailed: opts.onFinished } : {}),
-        }),
-      )
+      return track(failOrphanedExecutions(orphanDeps()))
     },
-    releaseOrphanedHolds() {
-      return track(
-        releaseOrphanedHolds({
-          ledger: opts.ledger,
-          lease,
-          logger: opts.logger,
-          clock: opts.clock ?? (() => new Date()),
-          ...(opts.onFinished ? { onFailed: opts.onFinished } : {}),
-        }),
-      )
+    releaseOrphanedHolds(o = {}) {
+      return track(releaseOrphanedHolds(orphanDeps(), o))
+    },
+    watchHeldCalls(o) {
+      if (heldWatch || abort.signal.aborted) return
+      heldWatch = watchHeldCalls(orphanDeps(), o)
     },
     async idle() {
       while (running.size > 0) await Promise.allSettled([...running])
     },
     async close() {
       abort.abort()
+      await heldWatch?.stop()
       await this.idle()
     },
   }

@@ -40,6 +40,16 @@ describe('loadConfig', () => {
     }
   })
 
+  it('FARAMESH_MCP_START_GRACE: 60 s by default, a duration from 5 s to 24 h', () => {
+    expect(loadConfig({}, tmp()).mcpStartGraceMs).toBe(60_000)
+    expect(loadConfig({ FARAMESH_MCP_START_GRACE: '90s' }, tmp()).mcpStartGraceMs).toBe(90_000)
+    expect(loadConfig({ FARAMESH_MCP_START_GRACE: '5' }, tmp()).mcpStartGraceMs).toBe(5000)
+    expect(loadConfig({ FARAMESH_MCP_START_GRACE: '2m' }, tmp()).mcpStartGraceMs).toBe(120_000)
+    for (const bad of ['4s', '0', 'soon', '25h', '-5s']) {
+      expect(() => loadConfig({ FARAMESH_MCP_START_GRACE: bad }, tmp())).toThrow(/FARAMESH_MCP_START_GRACE/)
+    }
+  })
+
   it('prefers FARAMESH_* over the legacy FARA_* names', () => {
     const c = loadConfig(
       { FARAMESH_HOST: '10.0.0.1', FARA_API_HOST: '10.0.0.2', FARAMESH_PORT: '9000', FARA_API_PORT: '9001', FARAMESH_TOKEN: 'new', FARA_AUTH_TOKEN: 'old' },

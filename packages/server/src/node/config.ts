@@ -44,6 +44,11 @@ export interface GatewayConfig extends ExecutorSettings {
   bodyTimeoutMs: number
   /** FARAMESH_MCP_SERVERS: the MCP upstreams file the gateway serves at /mcp/<name>, resolved; null when unset. */
   mcpServersPath: string | null
+  /**
+   * FARAMESH_MCP_START_GRACE (default 60 s, at least 5 s): an `mcp:` call held by a wrapper (no holder gateway) that
+   * is approved but not started within this is failed: its wrapper, which starts within a second, is gone.
+   */
+  mcpStartGraceMs: number
   /** FARAMESH_PUBLIC_URL: the dashboard's base URL as people reach it (links in MCP messages); null: the listen URL. */
   publicUrl: string | null
   /** Directory relative paths were resolved against. */
@@ -175,10 +180,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyTimeoutMs: parseDuration(e('FARAMESH_BODY_TIMEOUT'), 'FARAMESH_BODY_TIMEOUT', 30_000),
     sseHeartbeatMs: int(e('FARAMESH_SSE_HEARTBEAT_MS'), 'FARAMESH_SSE_HEARTBEAT_MS', 15_000, 100, 3_600_000),
     mcpServersPath: e('FARAMESH_MCP_SERVERS') ? at(e('FARAMESH_MCP_SERVERS')!) : null,
+    mcpStartGraceMs: mcpStartGraceOf(e('FARAMESH_MCP_START_GRACE')),
     publicUrl: publicUrlOf(e('FARAMESH_PUBLIC_URL')),
     baseDir,
   }
   return { ...c, ...executorSettings(e, c) }
+}
+
+/** A live wrapper polls every second: a grace shorter than 5 s could fail a call it is about to start. */
+function mcpStartGraceOf(v: string | undefined): number {
+  const ms = parseDuration(v, 'FARAMESH_MCP_START_GRACE', 60_000)
+  if (ms < 5000 || ms > 86_400_000) throw bad('FARAMESH_MCP_START_GRACE', `expected a duration between 5s and 24h, got ${JSON.stringify(v)}`)
+  return ms
 }
 
 /** An http(s) URL without credentials, query or fragment; its trailing slash dropped. */

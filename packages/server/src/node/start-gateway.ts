@@ -20,6 +20,8 @@ import { createFastLane } from './fast-lane.js'
 import { openGatewayFiles } from './gateway-files.js'
 import { serveUi } from './static-ui.js'
 
+const HELD_SWEEP_MS = 5000
+
 export interface GatewayHandle {
   url: string
   port: number
@@ -40,6 +42,10 @@ export interface StartOptions {
   /** Use this ledger instead of opening one from the config (tests, embedding). */
   ledger?: Ledger
   clock?: () => Date
+  /** How often the running gateway looks for held MCP calls nobody will forward any more (default 5000 ms; tests). */
+  heldSweepMs?: number
+  /** The Postgres lease's heartbeat (default 10 s; tests): how soon a dropped lease connection takes its lock again. */
+  leaseHeartbeatMs?: number
   /** Extensions to run (the MCP gateway): created after the ledger opens, closed before it closes (extensions.ts). */
   extensions?: GatewayExtensionFactory[]
 }
@@ -137,7 +143,7 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
   // A ledger handed in may live anywhere: then this process can vouch only for itself.
   let lease: InstanceLease
   try {
-    lease = opts.ledger ? localLease() : await openLease(config, logger)
+    lease = opts.ledger ? localLease() : await openLease(config, logger, opts.leaseHeartbeatMs !== undefined ? { heartbeatMs: opts.leaseHeartbeatMs } : {})
   } catch (err) {
     if (!opts.ledger) await ledger.close()
     closeFiles()
@@ -209,10 +215,15 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
     (err: unknown) => (logger.warn('recovering executions of stopped gateways failed', { error: String(err) }), 0),
   )
   // Calls held by a gateway that died can never be forwarded: time them out so a late approval is refused.
-  const releasedHolds = app.runner.releaseOrphanedHolds().then(
-    (n) => (n > 0 && logger.warn('timed out MCP calls held by gateways that stopped', { count: n }), n),
-    (err: unknown) => (logger.warn('releasing MCP calls of stopped gateways failed', { error: String(err) }), 0),
-  )
+  const releasedHolds = app.runner
+    .releaseOrphanedHolds({ startGraceMs: config.mcpStartGraceMs })
+    .then(
+      (n) => (n > 0 && logger.warn('timed out MCP calls held by gateways that stopped', { count: n }), n),
+      (err: unknown) => (logger.warn('releasing MCP calls of stopped gateways failed', { error: String(err) }), 0),
+    )
+    // Then, while this gateway runs: those of a gateway that dies now (others may keep running on the same Postgres),
+    // and wrapper-held calls approved after their wrapper died.
+    .finally(() => app.runner.watchHeldCalls({ intervalMs: opts.heldSweepMs ?? HELD_SWEEP_MS, startGraceMs: config.mcpStartGraceMs }))
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
   listenUrl = url
   logger.info('faramesh gateway listening', {

@@ -25,6 +25,11 @@ export class McpWrap extends BaseCommand<typeof McpWrap> {
     name: Flags.string({ description: 'Server name: the actions\' tool is mcp:<name> (default: from the command)' }),
     agent: Flags.string({ description: "Agent id for a token not bound to one [env: FARAMESH_AGENT_ID]; must equal an agent token's own" }),
     'show-denied': Flags.boolean({ description: 'Keep tools the policy denies outright in tools/list (calls are still denied)' }),
+    'client-roots': Flags.boolean({
+      allowNo: true,
+      default: true,
+      description: "Pass the client's roots to the server; --no-client-roots keeps a client from widening what a filesystem server may reach",
+    }),
     'public-url': Flags.string({ description: 'Dashboard URL shown to clients while a call waits for approval [env: FARAMESH_PUBLIC_URL]' }),
   }
 
@@ -49,6 +54,7 @@ export class McpWrap extends BaseCommand<typeof McpWrap> {
         ...(this.flags.name !== undefined ? { name: this.flags.name } : {}),
         ...(agent !== undefined ? { agent } : {}),
         ...(this.flags['show-denied'] ? { showDenied: true } : {}),
+        ...(this.flags['client-roots'] ? {} : { clientRoots: false }),
         ...(publicUrl !== undefined ? { publicUrl } : {}),
       })
     } catch (err) {
