@@ -85,7 +85,7 @@ export async function governRequest(ctx: RelayContext, msg: JSONRPCRequest, kind
   try {
     await ctx.up(forwarded)
   } catch (e) {
-    const why = clip(e instanceof Error ? e.message : String(e), 300)
+    const why = clip(ctx.redact(e instanceof Error ? e.message : String(e)), 300)
     if (ctx.pending.get(key) === p) ctx.forget(p)
     ctx.track(gate.report(verdict.action.id, { success: false, error: `not executed: the upstream server did not take the call (${why})` }))
     await ctx.down(rpcError(id, RPC.INTERNAL_ERROR, `upstream server '${server.name}' did not take the call: ${why}`), id)

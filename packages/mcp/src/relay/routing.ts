@@ -78,7 +78,7 @@ export async function onDownstream(r: RoutingRelay, raw: unknown): Promise<void>
     await r.up(out)
   } catch (e) {
     r.forget(p)
-    const why = clip(e instanceof Error ? e.message : String(e), 300)
+    const why = clip(r.redact(e instanceof Error ? e.message : String(e)), 300)
     await r.down(rpcError(msg.id, RPC.INTERNAL_ERROR, `upstream server '${r.o.server.name}' did not take the request: ${why}`), msg.id)
   }
 }
@@ -177,6 +177,11 @@ async function onAnswer(r: RoutingRelay, msg: JSONRPCResultResponse | JSONRPCErr
   }
   if (call?.cancelled) return report()
   let out: JSONRPCResultResponse | JSONRPCErrorResponse = msg
+  if (isErrorResponse(msg) && typeof msg.error.message === 'string') {
+    // An upstream error text may echo the upstream's credential; the client gets it masked (README, FARAMESH_MCP_SERVERS).
+    const message = r.redact(msg.error.message)
+    if (message !== msg.error.message) out = { ...msg, error: { ...msg.error, message } }
+  }
   if (!isErrorResponse(msg) && p.method === 'initialize') {
     const edited = editInitializeResult(msg.result)
     if (!edited.ok) {
