@@ -59,6 +59,11 @@ export async function onDownstream(r: RoutingRelay, raw: unknown): Promise<void>
         return r.giveUp(p, `MCP client cancelled${typeof reason === 'string' ? `: ${clip(reason, 200)}` : ''}`, c.msg)
       }
     }
+    // A governed method without an id is not a request Faramesh could decide, record or answer; passed on, it would
+    // rely on the server to ignore it (servers that dispatch on `method` alone would run the call ungoverned).
+    if (c.msg.method === 'tools/call' || (c.msg.method === 'resources/read' && r.o.server.governResources)) {
+      return r.log(`the MCP client sent ${c.msg.method} as a notification (no id): dropped, it is not governed without one`)
+    }
     // Without the roots capability the server has no roots to hear about (client_roots: false).
     if (c.msg.method === 'notifications/roots/list_changed' && !r.o.server.clientRoots) return
     return forwardUp(r, c.msg)
