@@ -9,7 +9,7 @@ import { TOKENS, gatewayFolder, startMcpGateway, type McpGateway } from './http-
 
 let g: McpGateway
 let upstream: Server
-const received: Array<{ method?: string; id?: unknown }> = []
+const received: Array<{ method?: string; id?: unknown; params?: Record<string, unknown> }> = []
 
 function lenientUpstream(): Promise<string> {
   upstream = createServer((req, res) => {
@@ -17,8 +17,8 @@ function lenientUpstream(): Promise<string> {
     req.on('data', (d: Buffer) => (body += d.toString()))
     req.on('end', () => {
       if (req.method !== 'POST') return res.writeHead(405).end()
-      const m = JSON.parse(body) as { id?: number; method?: string }
-      received.push({ method: m.method, id: m.id })
+      const m = JSON.parse(body) as { id?: number; method?: string; params?: Record<string, unknown> }
+      received.push({ method: m.method, id: m.id, params: m.params })
       const json = (result: unknown) => {
         res.writeHead(200, { 'content-type': 'application/json' })
         res.end(JSON.stringify({ jsonrpc: '2.0', id: m.id, result }))
@@ -36,7 +36,7 @@ function lenientUpstream(): Promise<string> {
 beforeAll(async () => {
   const url = await lenientUpstream()
   const dir = gatewayFolder(
-    'rules:\n  - match: { tool: "mcp:up", op: "*" }\n    deny: true\n',
+    'rules:\n  - match: { tool: "mcp:up", op: "echo" }\n    allow: true\n  - match: { tool: "mcp:up", op: "*" }\n    deny: true\n',
     `up:\n  url: ${url}\n  govern_resources: true\n`,
   )
   g = await startMcpGateway(dir)
@@ -45,6 +45,20 @@ afterAll(async () => {
   await g?.close()
   await new Promise<void>((r) => (upstream ? upstream.close(() => r()) : r()))
 })
+
+async function session(): Promise<string> {
+  const init = await post({
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+  })
+  expect(init.status).toBe(200)
+  await init.text()
+  const id = init.headers.get('mcp-session-id')!
+  expect((await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, id)).status).toBe(202)
+  return id
+}
 
 const post = (body: unknown, session?: string) =>
   fetch(`${g.url}/mcp/up`, {
@@ -59,22 +73,32 @@ const post = (body: unknown, session?: string) =>
   })
 
 it('tools/call and a governed resources/read sent as notifications never reach the upstream', async () => {
-  const init = await post({
-    jsonrpc: '2.0',
-    id: 1,
-    method: 'initialize',
-    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
-  })
-  expect(init.status).toBe(200)
-  await init.text()
-  const session = init.headers.get('mcp-session-id')!
-  expect((await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, session)).status).toBe(202)
+  const s = await session()
   const call = { jsonrpc: '2.0', method: 'tools/call', params: { name: 'wipe', arguments: {} } }
   const read = { jsonrpc: '2.0', method: 'resources/read', params: { uri: 'file:///etc/passwd' } }
-  for (const m of [call, read, [call, read]]) expect((await post(m, session)).status).toBeLessThan(500)
+  for (const m of [call, read, [call, read]]) expect((await post(m, s)).status).toBeLessThan(500)
   // A request after them, answered by the upstream: whatever went before has reached it by now.
-  const ping = await post({ jsonrpc: '2.0', id: 2, method: 'ping' }, session)
+  const ping = await post({ jsonrpc: '2.0', id: 2, method: 'ping' }, s)
   await ping.text()
   expect(received.map((m) => m.method)).toContain('ping')
   expect(received.filter((m) => m.method === 'tools/call' || m.method === 'resources/read')).toEqual([])
+}, 30_000)
+
+it('a governed call reaches the upstream with the params the action was decided on, nothing more', async () => {
+  const s = await session()
+  const r = await post(
+    {
+      jsonrpc: '2.0',
+      id: 3,
+      method: 'tools/call',
+      // `dry_run` and `overrides` are no part of the action: the policy, the approver and the ledger never see them.
+      params: { name: 'echo', arguments: { text: 'hi' }, dry_run: false, overrides: { target: 'prod' }, _meta: { progressToken: 7 } },
+    },
+    s,
+  )
+  expect(r.status).toBe(200)
+  expect(await r.text()).toContain('"result"')
+  const forwarded = received.filter((m) => m.method === 'tools/call')
+  expect(forwarded).toHaveLength(1)
+  expect(forwarded[0]!.params).toEqual({ name: 'echo', arguments: { text: 'hi' }, _meta: { progressToken: 7 } })
 }, 30_000)

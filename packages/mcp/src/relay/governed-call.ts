@@ -32,9 +32,12 @@ export async function governRequest(ctx: RelayContext, msg: JSONRPCRequest, kind
     await ctx.down(rpcError(id, RPC.INTERNAL_ERROR, 'Faramesh relay closing: the call was not submitted'), id)
     return
   }
-  const params = { ...(msg.params as Obj) }
-  // A task would let the call run detached from the hold; a receiver may ignore `task`, so the call runs synchronously.
-  delete params.task
+  // Forwarded: what the action was decided on (the tool's name and arguments, or the uri) and _meta (progress), and
+  // nothing else. Any other key would reach the server unseen by the policy, the approver and the ledger; `task`
+  // would let the call run detached from the hold (without it the call runs synchronously).
+  const sent = msg.params as Obj
+  const params: Obj = {}
+  for (const k of kind === 'tool' ? ['name', 'arguments', '_meta'] : ['uri', '_meta']) if (sent[k] !== undefined) params[k] = sent[k]
   const forwarded: JSONRPCRequest = { ...msg, params }
   const operation = kind === 'tool' ? String(params.name) : RESOURCES_READ
   const args: Obj = kind === 'tool' ? (isObj(params.arguments) ? params.arguments : {}) : { uri: params.uri }
