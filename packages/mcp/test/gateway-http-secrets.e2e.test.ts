@@ -63,7 +63,7 @@ it('upstream error texts that echo the configured Authorization reach the agent 
       (r) => JSON.stringify(r),
       (e: unknown) => (e instanceof Error ? e.message : String(e)),
     )
-    expect(err).toContain('did not take the call')
+    expect(err).toContain('failed on the call')
     expect(err).not.toContain(SECRET)
     expect(err).toContain('[redacted]')
     const rpc = await c.client.callTool({ name: 'jerr', arguments: {} }).then(

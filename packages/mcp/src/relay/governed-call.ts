@@ -6,6 +6,7 @@ import { actionRequestOf, agentOf, RESOURCES_READ } from '../gate/action-mapping
 import { rpcRefusal, toolRefusal } from '../gate/answers.js'
 import { GAVE_UP, gateCall } from '../gate/call-gate.js'
 import { clip, idKey, rpcError, rpcResult, RPC } from '../jsonrpc/messages.js'
+import { isUpstreamError } from '../transports/upstream-error.js'
 import type { Pending, RelayContext } from './context.js'
 import { startHold, type Hold } from './hold.js'
 import { ProgressLine } from './progress.js'
@@ -90,7 +91,15 @@ export async function governRequest(ctx: RelayContext, msg: JSONRPCRequest, kind
   } catch (e) {
     const why = clip(ctx.redact(e instanceof Error ? e.message : String(e)), 300)
     if (ctx.pending.get(key) === p) ctx.forget(p)
-    ctx.track(gate.report(verdict.action.id, { success: false, error: `not executed: the upstream server did not take the call (${why})` }))
-    await ctx.down(rpcError(id, RPC.INTERNAL_ERROR, `upstream server '${server.name}' did not take the call: ${why}`), id)
+    // Only a refusal before anything was written proves the server never saw the call: a child transport whose
+    // process is not running, or a closed relay. The SDK's HTTP client also throws after the server got the request
+    // (an HTTP error status such as a proxy's 504, a body cut off or unparsable): whether it ran is then unknown.
+    if (ctx.closed || isUpstreamError(e)) {
+      ctx.track(gate.report(verdict.action.id, { success: false, error: `not executed: the upstream server did not take the call (${why})` }))
+      await ctx.down(rpcError(id, RPC.INTERNAL_ERROR, `upstream server '${server.name}' did not take the call: ${why}`), id)
+      return
+    }
+    ctx.track(gate.report(verdict.action.id, { success: false, error: `outcome unknown: the upstream server failed on the call (${why})` }))
+    await ctx.down(rpcError(id, RPC.INTERNAL_ERROR, `upstream server '${server.name}' failed on the call; whether it ran is unknown: ${why}`), id)
   }
 }
