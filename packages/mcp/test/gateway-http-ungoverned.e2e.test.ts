@@ -98,7 +98,7 @@ it('a governed call reaches the upstream with the params the action was decided 
   )
   expect(r.status).toBe(200)
   expect(await r.text()).toContain('"result"')
-  const forwarded = received.filter((m) => m.method === 'tools/call')
+  const forwarded = received.filter((m) => m.method === 'tools/call' && m.id === 3)
   expect(forwarded).toHaveLength(1)
   expect(forwarded[0]!.params).toEqual({ name: 'echo', arguments: { text: 'hi' }, _meta: { progressToken: 7 } })
 }, 30_000)
