@@ -97,6 +97,11 @@ export interface RelayOptions {
   progressIntervalMs?: number
   /** One line per event worth an operator's attention; callers redact secrets before it reaches a log. */
   log?: (line: string) => void
+  /**
+   * Masks the upstream's secrets (FARAMESH_MCP_SERVERS values) in upstream error texts before they reach the client
+   * or a report: an upstream may echo the credential it was sent ("invalid token Bearer …").
+   */
+  redact?: (text: string) => string
 }
 
 export interface RelayEnd {

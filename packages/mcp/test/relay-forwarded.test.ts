@@ -3,6 +3,7 @@
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { sdkGate } from '../src/gate/sdk-gate.js'
+import { UpstreamError } from '../src/transports/upstream-error.js'
 import { startTestGateway, type TestGateway } from './gateway.js'
 import { link, notesServer, NOTES_POLICY, until, type Linked } from './harness.js'
 import { z } from 'zod'
@@ -42,12 +43,12 @@ describe('after forwarding', () => {
     expect(a.error).toMatch(/cancelled by the MCP client after forwarding; outcome unknown/)
   })
 
-  it('an upstream that refuses the send → -32603 to the client, the action recorded as not executed, the relay goes on', async () => {
+  it('an upstream that refuses the send (its process is gone) → -32603, the action recorded as not executed, the relay goes on', async () => {
     const notes = notesServer()
     l = await link({ gate: sdkGate(g.agent()), server: notes.server })
     const send = l.upstream.send.bind(l.upstream)
     l.upstream.send = async (m, o) => {
-      if ((m as { method?: string; params?: { arguments?: { text?: string } } }).params?.arguments?.text === 'refused') throw new Error('HTTP 502 from upstream')
+      if ((m as { method?: string; params?: { arguments?: { text?: string } } }).params?.arguments?.text === 'refused') throw new UpstreamError('upstream_exited', 'HTTP 502 from upstream')
       return send(m, o)
     }
     const err = await l.client.callTool({ name: 'echo', arguments: { text: 'refused' } }).then(

@@ -108,6 +108,21 @@ export function createActionsService(deps: ServiceDeps) {
     return earlier
   }
 
+  /**
+   * An approved MCP call held by a gateway's in-process gate (its created event names the `holder`): that gateway
+   * starts and reports it (in-process-gate.ts, straight on the ledger). Through the API, its agent could start it
+   * first and report a result for a call that was never forwarded, so the relay finds it closed and the ledger keeps
+   * the forgery. Only `approved` is looked at: an allowed held call is `executing` from its submit on, which the
+   * executor check of report() already covers, and actions without a holder (HTTP submits) pay no read.
+   */
+  async function assertNotHeld(rec: ActionRecord): Promise<void> {
+    if (rec.status !== 'approved' || !rec.tool.startsWith('mcp:')) return
+    const created = (await ledger.getEvents(rec.id)).find((e) => e.event_type === 'created')
+    if (typeof created?.meta.holder === 'string') {
+      throw conflict('Action is an MCP call held by the gateway that forwards it; only that gateway starts it and reports its outcome')
+    }
+  }
+
   return {
     load,
     assertOwn,
@@ -324,6 +339,7 @@ export function createActionsService(deps: ServiceDeps) {
       assertOwn(p, rec)
       const msg = 'Action is not in allowed or approved status'
       if (rec.status !== 'allowed' && rec.status !== 'approved') throw conflict(msg)
+      await assertNotHeld(rec)
       const executor = deps.runner.executorFor(rec.tool)
       const { action } = await move(
         id,
@@ -355,6 +371,7 @@ export function createActionsService(deps: ServiceDeps) {
       assertOwn(p, rec)
       const msg = `Action is not in executing, allowed or approved status (it is ${rec.status})`
       if (rec.status !== 'executing' && rec.status !== 'allowed' && rec.status !== 'approved') throw conflict(msg)
+      await assertNotHeld(rec)
       if (rec.status === 'executing') {
         // The gateway's executor records the real outcome (exit code, output); an agent's report must not replace it.
         const started = (await ledger.getEvents(id)).findLast((e) => e.event_type === 'started')

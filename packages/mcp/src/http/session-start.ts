@@ -109,6 +109,7 @@ export async function startSession(
     ...(o.publicUrl ? { publicUrl: o.publicUrl() } : {}),
     ...(o.progressIntervalMs ? { progressIntervalMs: o.progressIntervalMs } : {}),
     log: (line) => log(`mcp ${entry.name}: ${line}`),
+    redact: o.servers.redact,
   })
   // Either side may end before the transport has assigned the id (a child that dies at once): then the session is
   // closed as soon as it exists, below.

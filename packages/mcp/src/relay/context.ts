@@ -35,6 +35,8 @@ export interface RelayContext {
   /** The session ended: nothing new is submitted or forwarded. */
   readonly closed: boolean
   log(line: string): void
+  /** An upstream error text with the upstream's secrets masked (RelayOptions.redact). */
+  redact(text: string): string
   /** A fresh idempotency key for one submit. */
   nextKey(): string
   /** Send to the client; false when it could not be sent (logged). */

@@ -6,6 +6,7 @@ import { actionRequestOf, agentOf, RESOURCES_READ } from '../gate/action-mapping
 import { rpcRefusal, toolRefusal } from '../gate/answers.js'
 import { GAVE_UP, gateCall } from '../gate/call-gate.js'
 import { clip, idKey, rpcError, rpcResult, RPC } from '../jsonrpc/messages.js'
+import { isUpstreamError } from '../transports/upstream-error.js'
 import type { Pending, RelayContext } from './context.js'
 import { startHold, type Hold } from './hold.js'
 import { ProgressLine } from './progress.js'
@@ -32,9 +33,12 @@ export async function governRequest(ctx: RelayContext, msg: JSONRPCRequest, kind
     await ctx.down(rpcError(id, RPC.INTERNAL_ERROR, 'Faramesh relay closing: the call was not submitted'), id)
     return
   }
-  const params = { ...(msg.params as Obj) }
-  // A task would let the call run detached from the hold; a receiver may ignore `task`, so the call runs synchronously.
-  delete params.task
+  // Forwarded: what the action was decided on (the tool's name and arguments, or the uri) and _meta (progress), and
+  // nothing else. Any other key would reach the server unseen by the policy, the approver and the ledger; `task`
+  // would let the call run detached from the hold (without it the call runs synchronously).
+  const sent = msg.params as Obj
+  const params: Obj = {}
+  for (const k of kind === 'tool' ? ['name', 'arguments', '_meta'] : ['uri', '_meta']) if (sent[k] !== undefined) params[k] = sent[k]
   const forwarded: JSONRPCRequest = { ...msg, params }
   const operation = kind === 'tool' ? String(params.name) : RESOURCES_READ
   const args: Obj = kind === 'tool' ? (isObj(params.arguments) ? params.arguments : {}) : { uri: params.uri }
@@ -85,9 +89,17 @@ export async function governRequest(ctx: RelayContext, msg: JSONRPCRequest, kind
   try {
     await ctx.up(forwarded)
   } catch (e) {
-    const why = clip(e instanceof Error ? e.message : String(e), 300)
+    const why = clip(ctx.redact(e instanceof Error ? e.message : String(e)), 300)
     if (ctx.pending.get(key) === p) ctx.forget(p)
-    ctx.track(gate.report(verdict.action.id, { success: false, error: `not executed: the upstream server did not take the call (${why})` }))
-    await ctx.down(rpcError(id, RPC.INTERNAL_ERROR, `upstream server '${server.name}' did not take the call: ${why}`), id)
+    // Only a refusal before anything was written proves the server never saw the call: a child transport whose
+    // process is not running, or a closed relay. The SDK's HTTP client also throws after the server got the request
+    // (an HTTP error status such as a proxy's 504, a body cut off or unparsable): whether it ran is then unknown.
+    if (ctx.closed || isUpstreamError(e)) {
+      ctx.track(gate.report(verdict.action.id, { success: false, error: `not executed: the upstream server did not take the call (${why})` }))
+      await ctx.down(rpcError(id, RPC.INTERNAL_ERROR, `upstream server '${server.name}' did not take the call: ${why}`), id)
+      return
+    }
+    ctx.track(gate.report(verdict.action.id, { success: false, error: `outcome unknown: the upstream server failed on the call (${why})` }))
+    await ctx.down(rpcError(id, RPC.INTERNAL_ERROR, `upstream server '${server.name}' failed on the call; whether it ran is unknown: ${why}`), id)
   }
 }

@@ -14,7 +14,7 @@ import type {
 } from '@modelcontextprotocol/sdk/types.js'
 import { McpGateError } from '../errors.js'
 import { clip, idKey, rpcError, RPC } from '../jsonrpc/messages.js'
-import type { Relay, RelayEnd, RelayOptions } from '../types.js'
+import type { GatePort, Relay, RelayEnd, RelayOptions } from '../types.js'
 import type { Pending, RelayContext } from './context.js'
 import type { ClientSession } from './initialize.js'
 import { ToolCatalog } from './tool-catalog.js'
@@ -24,6 +24,18 @@ import { onDownstream, onUpstream } from './routing.js'
 const FLUSH_MS = 2000
 /** How long a call cancelled after forwarding waits for a late answer before it is reported "outcome unknown". */
 export const CANCEL_GRACE_MS = 2000
+
+/** The gate with every reported error text redacted. */
+function redactingGate(gate: GatePort, redact: (text: string) => string): GatePort {
+  return {
+    submit: gate.submit.bind(gate),
+    waitForDecision: gate.waitForDecision.bind(gate),
+    start: gate.start.bind(gate),
+    withdraw: gate.withdraw.bind(gate),
+    deniedOperations: gate.deniedOperations.bind(gate),
+    report: (actionId, outcome) => gate.report(actionId, outcome.error === undefined ? outcome : { ...outcome, error: redact(outcome.error) }),
+  }
+}
 
 export function createRelay(options: RelayOptions): Relay {
   return new McpRelay(options)
@@ -52,8 +64,21 @@ class McpRelay implements Relay, RelayContext {
   private readonly inflight = new Set<Promise<unknown>>()
   private lastUpstreamError: Error | undefined
 
-  constructor(readonly o: RelayOptions) {
+  readonly o: RelayOptions
+
+  constructor(options: RelayOptions) {
     this.ended = new Promise((r) => (this.resolveEnd = r))
+    // Every report passes here: an upstream's error text (a JSON-RPC error, a refused POST) may echo its credential,
+    // and the ledger, the dashboard and the agent's own GET /v1/actions/{id} must never show it.
+    this.o = options.redact ? { ...options, gate: redactingGate(options.gate, options.redact) } : options
+  }
+
+  redact(text: string): string {
+    try {
+      return this.o.redact ? this.o.redact(text) : text
+    } catch {
+      return text
+    }
   }
 
   log(line: string): void {

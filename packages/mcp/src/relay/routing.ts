@@ -59,6 +59,11 @@ export async function onDownstream(r: RoutingRelay, raw: unknown): Promise<void>
         return r.giveUp(p, `MCP client cancelled${typeof reason === 'string' ? `: ${clip(reason, 200)}` : ''}`, c.msg)
       }
     }
+    // A governed method without an id is not a request Faramesh could decide, record or answer; passed on, it would
+    // rely on the server to ignore it (servers that dispatch on `method` alone would run the call ungoverned).
+    if (c.msg.method === 'tools/call' || (c.msg.method === 'resources/read' && r.o.server.governResources)) {
+      return r.log(`the MCP client sent ${c.msg.method} as a notification (no id): dropped, it is not governed without one`)
+    }
     // Without the roots capability the server has no roots to hear about (client_roots: false).
     if (c.msg.method === 'notifications/roots/list_changed' && !r.o.server.clientRoots) return
     return forwardUp(r, c.msg)
@@ -78,7 +83,7 @@ export async function onDownstream(r: RoutingRelay, raw: unknown): Promise<void>
     await r.up(out)
   } catch (e) {
     r.forget(p)
-    const why = clip(e instanceof Error ? e.message : String(e), 300)
+    const why = clip(r.redact(e instanceof Error ? e.message : String(e)), 300)
     await r.down(rpcError(msg.id, RPC.INTERNAL_ERROR, `upstream server '${r.o.server.name}' did not take the request: ${why}`), msg.id)
   }
 }
@@ -177,6 +182,11 @@ async function onAnswer(r: RoutingRelay, msg: JSONRPCResultResponse | JSONRPCErr
   }
   if (call?.cancelled) return report()
   let out: JSONRPCResultResponse | JSONRPCErrorResponse = msg
+  if (isErrorResponse(msg) && typeof msg.error.message === 'string') {
+    // An upstream error text may echo the upstream's credential; the client gets it masked (README, FARAMESH_MCP_SERVERS).
+    const message = r.redact(msg.error.message)
+    if (message !== msg.error.message) out = { ...msg, error: { ...msg.error, message } }
+  }
   if (!isErrorResponse(msg) && p.method === 'initialize') {
     const edited = editInitializeResult(msg.result)
     if (!edited.ok) {

@@ -130,7 +130,7 @@ export class ChildTransport implements Transport {
   async send(message: JSONRPCMessage): Promise<void> {
     const stdin = this.child?.stdin
     if (!stdin || this.endedFlag || stdin.destroyed || stdin.writableEnded) {
-      throw this.endError ?? new Error(`upstream server '${this.o.name}' is not running`)
+      throw this.endError ?? new UpstreamError('upstream_exited', `upstream server '${this.o.name}' is not running`)
     }
     const ok = stdin.write(serializeMessage(message))
     if (!ok) await new Promise<void>((resolve) => {

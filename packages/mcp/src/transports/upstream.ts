@@ -3,7 +3,8 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import type { ServerEntry } from '../types.js'
-import { ChildTransport } from './child-transport.js'
+import { boundedFetch } from './bounded-fetch.js'
+import { ChildTransport, DEFAULT_CHILD_MAX_LINE_BYTES } from './child-transport.js'
 import { childEnv } from './child-env.js'
 
 export interface UpstreamOptions {
@@ -17,6 +18,8 @@ export interface UpstreamOptions {
   killGraceMs?: number
   /** For tests and custom agents: the fetch the HTTP client uses. */
   fetch?: typeof fetch
+  /** A url upstream's answer (an SSE event) may be at most this long (default 16 MiB, as a child's line). */
+  maxAnswerBytes?: number
 }
 
 export type Upstream = ChildTransport | StreamableHTTPClientTransport
@@ -40,6 +43,6 @@ export function openUpstream(entry: ServerEntry, o: UpstreamOptions = {}): Upstr
   }
   return new StreamableHTTPClientTransport(new URL(entry.url), {
     requestInit: { headers: { ...entry.headers } },
-    ...(o.fetch ? { fetch: o.fetch } : {}),
+    fetch: boundedFetch(o.maxAnswerBytes ?? DEFAULT_CHILD_MAX_LINE_BYTES, o.fetch),
   })
 }
