@@ -81,7 +81,10 @@ describe('through the wrapper, as if direct', () => {
       timeout: 20_000,
     })) as CallToolResult
     expect(r.isError).toBeFalsy()
-    expect(progress.length).toBeGreaterThanOrEqual(3)
+    // The server sends its last progress right before its answer. When both reach the SDK Client in one read (a
+    // loaded machine, direct or not), the Client handles the answer first (notification handlers run a microtask
+    // later, shared/protocol.js _onnotification) and drops that progress for a finished request: 2 of 3 is the bar.
+    expect(progress.length).toBeGreaterThanOrEqual(2)
     const values = progress.map((p) => p.progress)
     expect([...values].sort((a, b) => a - b)).toEqual(values)
   })
