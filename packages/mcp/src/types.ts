@@ -95,6 +95,11 @@ export interface RelayOptions {
   publicUrl?: string
   /** Progress notification period while a call is held (default 5000 ms). */
   progressIntervalMs?: number
+  /**
+   * At most this many governed calls (submitted, held or forwarded) at once in this session (default 64): each held
+   * call keeps a wait on the gateway open, so one client cannot hold an unbounded number. Beyond it: -32000.
+   */
+  maxGovernedCalls?: number
   /** One line per event worth an operator's attention; callers redact secrets before it reaches a log. */
   log?: (line: string) => void
   /**

@@ -111,6 +111,7 @@ export interface LinkOptions {
   clientName?: string
   publicUrl?: string
   progressIntervalMs?: number
+  maxGovernedCalls?: number
   /** Leave the client unconnected (tests that speak raw JSON-RPC). */
   noClient?: boolean
 }
@@ -134,6 +135,7 @@ export async function link(o: LinkOptions): Promise<Linked> {
     identity: o.identity ?? { source: 'client_info' },
     ...(o.publicUrl ? { publicUrl: o.publicUrl } : {}),
     progressIntervalMs: o.progressIntervalMs ?? 200,
+    ...(o.maxGovernedCalls !== undefined ? { maxGovernedCalls: o.maxGovernedCalls } : {}),
     log: (l) => logs.push(l),
   })
   await relay.start()

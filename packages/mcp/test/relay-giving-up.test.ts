@@ -194,3 +194,34 @@ describe('nothing on the MCP channel can approve', () => {
     expect(JSON.stringify(l.wire)).not.toContain('approval_token')
   })
 })
+
+describe('held calls per session are bounded', () => {
+  it('past maxGovernedCalls a call is refused (-32000) without being submitted; one finishing makes room again', async () => {
+    const notes = notesServer()
+    l = await link({ gate: sdkGate(g.agent(), { pollIntervalMs: 100 }), server: notes.server, maxGovernedCalls: 2 })
+    const before = (await g.admin.listActions({ tool: 'mcp:notes', limit: 1000 })).length
+    const ctl = new AbortController()
+    const first = l.client.callTool({ name: 'write_note', arguments: { title: 'one', body: 'b' } }, undefined, { signal: ctl.signal })
+    first.catch(() => undefined)
+    const second = l.client.callTool({ name: 'write_note', arguments: { title: 'two', body: 'b' } })
+    second.catch(() => undefined)
+    const a1 = await heldAction()
+    const a2 = await heldAction()
+    const third = await l.client.callTool({ name: 'echo', arguments: { text: 'x' } }).then(
+      () => 'answered',
+      (e: unknown) => e,
+    )
+    expect(third).toBeInstanceOf(McpError)
+    expect((third as McpError).code).toBe(-32000)
+    expect((third as McpError).message).toMatch(/2 calls of this session are already waiting or running; this one was not submitted/)
+    expect((await g.admin.listActions({ tool: 'mcp:notes', limit: 1000 })).length).toBe(before + 2)
+    expect(notes.runs).toEqual([])
+    // The client gives up on one: its slot is free again, and an allowed call runs.
+    ctl.abort()
+    await until(async () => ((await statusOf(a1.id)) === 'timeout' ? true : undefined), 5000, 'the withdrawal')
+    const r = (await l.client.callTool({ name: 'echo', arguments: { text: 'y' } })) as { content: Array<{ text: string }> }
+    expect(r.content[0]!.text).toBe('echo: y')
+    expect(await statusOf(a2.id)).toBe('pending_approval')
+  })
+})
+

@@ -16,6 +16,8 @@ export const RPC = {
   METHOD_NOT_FOUND: -32601,
   INVALID_PARAMS: -32602,
   INTERNAL_ERROR: -32603,
+  /** Implementation-defined server error: a limit of the relay (too many governed calls at once). */
+  SERVER_ERROR: -32000,
   /** A governed resources/read that Faramesh refused (data: {action_id, reason, reason_code}). */
   GATE_REFUSED: -32010,
 } as const

@@ -12,6 +12,7 @@ import { startHold, type Hold } from './hold.js'
 import { ProgressLine } from './progress.js'
 
 type Obj = Record<string, unknown>
+export const DEFAULT_MAX_GOVERNED_CALLS = 64
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v)
 
 function progressTokenOf(params: unknown): string | number | undefined {
@@ -36,6 +37,13 @@ export async function governRequest(ctx: RelayContext, msg: JSONRPCRequest, kind
   // Forwarded: what the action was decided on (the tool's name and arguments, or the uri) and _meta (progress), and
   // nothing else. Any other key would reach the server unseen by the policy, the approver and the ledger; `task`
   // would let the call run detached from the hold (without it the call runs synchronously).
+  const limit = ctx.o.maxGovernedCalls ?? DEFAULT_MAX_GOVERNED_CALLS
+  let inFlight = 0
+  for (const q of ctx.pending.values()) if (q.call) inFlight += 1
+  if (inFlight >= limit) {
+    await ctx.down(rpcError(id, RPC.SERVER_ERROR, `Faramesh: ${limit} calls of this session are already waiting or running; this one was not submitted. Try again when one has finished.`), id)
+    return
+  }
   const sent = msg.params as Obj
   const params: Obj = {}
   for (const k of kind === 'tool' ? ['name', 'arguments', '_meta'] : ['uri', '_meta']) if (sent[k] !== undefined) params[k] = sent[k]
