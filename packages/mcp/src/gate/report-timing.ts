@@ -2,8 +2,12 @@
 // and a submit that reaches the gateway while that commit runs waits for it before its own commit: with calls back
 // to back (the answer goes down, the client's next call follows within a fraction of a millisecond) every submit
 // paid for the previous call's report (measured: p50 added by the wrapper 2.5 ms without reports, 4.8 ms with them).
-// So a report waits until no submit is in flight: it goes out as soon as the submits in flight are answered, or when
-// no submit started within `idleMs` of it being queued, and never later than `maxDelayMs` (submits that never stop).
+// So a report never goes out ahead of a submit that is about to start or in flight:
+// - queued with no submit in flight, it waits up to `idleMs` for the next one; when that submit starts, the report
+//   goes out right behind it (the gateway's group commit takes both into one commit, or the report into the next),
+//   else it goes out when the wait ends;
+// - queued while a submit is in flight, it goes out once the submits in flight are answered (or with the next one);
+// - never later than `maxDelayMs` after it was queued (submits that never pause).
 // The report is still sent, retried and awaited exactly as before (the relay tracks it until the gateway has
 // committed it; close() flushes it); only its start moves, by at most `maxDelayMs`.
 
@@ -15,7 +19,7 @@ export interface ReportTimingOptions {
 }
 
 export interface ReportTiming {
-  /** Runs a submit; reports queued meanwhile wait for it (and any other submit in flight) to be answered. */
+  /** Runs a submit: reports queued before it follow it; reports queued meanwhile wait for it to be answered. */
   submitting<T>(submit: () => Promise<T>): Promise<T>
   /** Resolves when a report may go out. */
   turn(): Promise<void>
@@ -41,11 +45,15 @@ export function reportTiming(options: ReportTimingOptions = {}): ReportTiming {
   return {
     async submitting(submit) {
       inFlight++
-      // A submit started: the queued reports now wait for it rather than for the idle timer.
       clearTimeout(idle)
       idle = undefined
       try {
-        return await submit()
+        const answer = submit()
+        // Its request is on its way: the reports that waited follow it (not ahead of it: they would be committed
+        // first). Measured in alternating blocks against holding them until its answer: p50 added 6.80 vs 7.17 ms
+        // and 5.34 vs 5.82 ms (two runs, loaded box).
+        if (waiting.length > 0) release()
+        return await answer
       } finally {
         if (--inFlight === 0 && waiting.length > 0) release()
       }
