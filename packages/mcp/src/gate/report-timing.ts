@@ -2,24 +2,23 @@
 // and a submit that reaches the gateway while that commit runs waits for it before its own commit: with calls back
 // to back (the answer goes down, the client's next call follows within a fraction of a millisecond) every submit
 // paid for the previous call's report (measured: p50 added by the wrapper 2.5 ms without reports, 4.8 ms with them).
-// So a report never goes out ahead of a submit that is about to start or in flight:
-// - queued with no submit in flight, it waits up to `idleMs` for the next one; when that submit starts, the report
-//   goes out right behind it (the gateway's group commit takes both into one commit, or the report into the next),
-//   else it goes out when the wait ends;
-// - queued while a submit is in flight, it goes out once the submits in flight are answered (or with the next one);
-// - never later than `maxDelayMs` after it was queued (submits that never pause).
-// The report is still sent, retried and awaited exactly as before (the relay tracks it until the gateway has
-// committed it; close() flushes it); only its start moves, by at most `maxDelayMs`.
+// So reports go out when the submits pause: once no submit has been in flight for `idleMs` (an agent's calls are
+// separated by model time, so that is at once in practice), and never later than `maxDelayMs` after being queued
+// (calls back to back: the reports then go out together, which the gateway commits in one or two group commits,
+// rather than one before every submit). The report is still sent, retried and awaited exactly as before (the relay
+// tracks it until the gateway has committed it; close() flushes it); only its start moves, by at most `maxDelayMs`.
+// Measured in alternating blocks of 25 back-to-back calls in one run (p50 added by the wrapper): reports at once
+// 4.98 ms; following the next submit's request 4.58 ms; waiting for a pause 2.76 ms (p99 within noise of the others).
 
 export interface ReportTimingOptions {
-  /** How long a queued report waits for a submit to start before it goes out anyway (default 3 ms). */
+  /** How long no submit must have been in flight before queued reports go out (default 3 ms). */
   idleMs?: number
   /** The longest a report waits, whatever the submits do (default 100 ms). */
   maxDelayMs?: number
 }
 
 export interface ReportTiming {
-  /** Runs a submit: reports queued before it follow it; reports queued meanwhile wait for it to be answered. */
+  /** Runs a submit; queued reports wait until no submit has been in flight for `idleMs`. */
   submitting<T>(submit: () => Promise<T>): Promise<T>
   /** Resolves when a report may go out. */
   turn(): Promise<void>
@@ -48,14 +47,13 @@ export function reportTiming(options: ReportTimingOptions = {}): ReportTiming {
       clearTimeout(idle)
       idle = undefined
       try {
-        const answer = submit()
-        // Its request is on its way: the reports that waited follow it (not ahead of it: they would be committed
-        // first). Measured in alternating blocks against holding them until its answer: p50 added 6.80 vs 7.17 ms
-        // and 5.34 vs 5.82 ms (two runs, loaded box).
-        if (waiting.length > 0) release()
-        return await answer
+        return await submit()
       } finally {
-        if (--inFlight === 0 && waiting.length > 0) release()
+        // The submits paused: the queued reports go out unless another submit starts within idleMs.
+        if (--inFlight === 0 && waiting.length > 0) {
+          clearTimeout(idle)
+          idle = setTimeout(release, idleMs)
+        }
       }
     },
 
