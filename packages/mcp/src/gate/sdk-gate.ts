@@ -6,6 +6,7 @@ import type { Action, ActionRequest } from '@faramesh/policy-core'
 import { FarameshConflictError, FarameshConnectionError, FarameshServerError, FarameshTimeoutError, type CoreClient } from '@faramesh/sdk'
 import { McpGateError } from '../errors.js'
 import type { CallOutcome, GatePort } from '../types.js'
+import { reportTiming, type ReportTimingOptions } from './report-timing.js'
 
 const path = (id: string, tail: string) => {
   if (typeof id !== 'string' || /^\.{0,2}$/.test(id)) throw new TypeError('action id must be a non-empty string')
@@ -50,15 +51,18 @@ async function withDecider(client: CoreClient, a: Action): Promise<Action & { de
 export interface SdkGateOptions {
   /** Poll period while a call is held and the gateway offers no stream to this token (default 1000 ms). */
   pollIntervalMs?: number
+  /** When reports go out relative to submits (report-timing.ts). */
+  reports?: ReportTimingOptions
 }
 
 export function sdkGate(client: CoreClient, options: SdkGateOptions = {}): GatePort {
   const t = client.transport
   const pollIntervalMs = options.pollIntervalMs ?? 1000
+  const reports = reportTiming(options.reports)
   return {
     async submit(request: ActionRequest, idempotencyKey: string) {
       // Not client.submit: that one honours failOpen. The key makes the SDK's retries safe.
-      return scrub(await t.request<Action>('POST', '/v1/actions', { body: request, idempotencyKey, retry: true }))
+      return scrub(await reports.submitting(() => t.request<Action>('POST', '/v1/actions', { body: request, idempotencyKey, retry: true })))
     },
 
     async waitForDecision(actionId: string, signal: AbortSignal) {
@@ -87,6 +91,8 @@ export function sdkGate(client: CoreClient, options: SdkGateOptions = {}): GateP
     async report(actionId: string, outcome: CallOutcome) {
       // Retried on a blip: a repeat after a lost success answer gets 409, which changes nothing recorded.
       const body = { success: outcome.success, ...(outcome.error !== undefined ? { error: outcome.error } : {}), ...(outcome.result !== undefined ? { result: outcome.result } : {}) }
+      // Not while a submit is in flight: the gateway would commit the report first and the submit after it.
+      await reports.turn()
       await t.request<Action>('POST', path(actionId, '/result'), { body, retry: true })
     },
 

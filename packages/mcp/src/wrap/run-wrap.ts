@@ -3,6 +3,7 @@
 // stderr. Returns the exit code; never calls process.exit (the CLI does, once stdout is flushed).
 import { format } from 'node:util'
 import { CoreClient } from '@faramesh/sdk'
+import { poolFetch } from '../gate/pool-fetch.js'
 import { sdkGate } from '../gate/sdk-gate.js'
 import { createRelay } from '../relay/relay.js'
 import { withoutFaramesh } from '../transports/child-env.js'
@@ -84,8 +85,11 @@ export async function runWrap(o: WrapOptions): Promise<number> {
   }
   const upstream = openUpstream(entry, { redact, stderr: log, baseEnv: env, killGraceMs: grace })
   const downstream = new StdioEndpoint({ log })
+  // Kept-alive connections to the gateway without the global fetch's per-request cost (pool-fetch.ts).
+  const http = poolFetch(baseUrl)
   const client = new CoreClient({
     baseUrl,
+    fetch: http.fetch,
     ...(token ? { token } : {}),
     ...(identity.agentId ? { agentId: identity.agentId } : {}),
     failMode: 'failClosed',
@@ -137,5 +141,6 @@ export async function runWrap(o: WrapOptions): Promise<number> {
   } finally {
     for (const s of SIGNALS) process.off(s, onSignal!)
     restore()
+    await http.close().catch(() => undefined)
   }
 }
