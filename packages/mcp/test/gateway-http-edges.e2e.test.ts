@@ -249,6 +249,31 @@ describe('bad input gets the right JSON-RPC error, and the next call works', () 
     }
   })
 
+  it('a call answered at once comes as its SSE event in one body with a Content-Length, not a chunked stream', async () => {
+    const s = await rawSession(TOKENS.a1)
+    try {
+      const r = await post(
+        JSON.stringify({
+          jsonrpc: '2.0',
+          id: 21,
+          method: 'tools/call',
+          params: { name: 'read_text_file', arguments: { path: join(data, 'a.txt') } },
+        }),
+        { token: TOKENS.a1, session: s.id },
+      )
+      expect(r.status).toBe(200)
+      expect(r.headers.get('content-type')).toBe('text/event-stream')
+      expect(r.headers.get('mcp-session-id')).toBe(s.id)
+      const text = await r.text()
+      expect(r.headers.get('content-length')).toBe(String(Buffer.byteLength(text)))
+      expect(r.headers.get('transfer-encoding')).toBeNull()
+      const data_ = /^event: message\ndata: (.*)\n\n$/.exec(text)?.[1]
+      expect(JSON.parse(data_!)).toMatchObject({ jsonrpc: '2.0', id: 21, result: { content: [{ text: 'A' }] } })
+    } finally {
+      await s.end()
+    }
+  })
+
   it('the SDK client still works on the same gateway afterwards', async () => {
     const c = await mcpClient(g.url, 'files', { token: TOKENS.a1 })
     try {

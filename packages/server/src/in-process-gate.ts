@@ -8,7 +8,7 @@
 //   relay starts it: a crash while the upstream runs it is failed by the orphan sweep (orphans.ts);
 // - waitForDecision listens to the ledger's change feed, so an approval given through another gateway on the same
 //   Postgres (LISTEN/NOTIFY) releases the call here.
-import type { Action, ActionRequest } from '@faramesh/policy-core'
+import type { Action, ActionRequest, ActionStatus } from '@faramesh/policy-core'
 import { LedgerError, type ActionRecord, type Ledger } from '@faramesh/ledger'
 import { toApiAction } from './action-view.js'
 import type { ActionsService } from './actions-service.js'
@@ -17,6 +17,9 @@ import { ApiError, conflict, isApiError } from './errors.js'
 import { MAX_GATE_OPERATIONS } from './schemas.js'
 import { checkIdempotencyKey } from './submit-ops.js'
 import { checkGateOperations, checkResult, checkSubmit, checkWithdraw } from './validate.js'
+
+/** How many started-at-submit actions a gate remembers for a report without a read (see createInProcessGate). */
+const MAX_REMEMBERED = 4096
 
 /** The executor name MCP calls are started under (started.meta.executor); no built-in executor claims `mcp:*` tools. */
 export const MCP_EXECUTOR = 'mcp'
@@ -73,13 +76,29 @@ export function createInProcessGate(deps: InProcessGateDeps, p: Principal): InPr
     return rec
   }
 
+  // Actions this gate started at submit and that passed assertOwn for `p` then: submitted_by and agent_id never
+  // change, so their report needs no read of the action (a third of the report's cost); the commit still checks the
+  // status ('executing' only), and anything else falls back to the read. Each id leaves at its report; the bound only
+  // matters for calls whose report never comes (a crash), which then take the read path.
+  const startedHere = new Set<string>()
+  function rememberStarted(rec: ActionRecord): void {
+    if (rec.status !== 'executing') return
+    try {
+      service.assertOwn(p, rec)
+    } catch {
+      return
+    }
+    if (startedHere.size >= MAX_REMEMBERED) startedHere.clear()
+    startedHere.add(rec.id)
+  }
+
   return {
     async submit(request, idempotencyKey) {
       requirePermission(p, 'submit')
       const key = checkIdempotencyKey(idempotencyKey)
       // The same schema and agent binding as POST /v1/actions; the approval token is never handed to the MCP channel.
       const body = checkSubmit(JSON.parse(JSON.stringify(request)) as unknown)
-      return service.submit(p, body, key, (rec) => view(rec), { holder: leaseId, startAs: { executor: MCP_EXECUTOR, gateway: leaseId } })
+      return service.submit(p, body, key, (rec) => (rememberStarted(rec), view(rec)), { holder: leaseId, startAs: { executor: MCP_EXECUTOR, gateway: leaseId } })
     },
 
     async waitForDecision(actionId, signal) {
@@ -163,21 +182,32 @@ export function createInProcessGate(deps: InProcessGateDeps, p: Principal): InPr
     async report(actionId, outcome) {
       requirePermission(p, 'execute')
       const body = checkResult(JSON.parse(JSON.stringify(outcome)) as unknown)
+      const to = body.success ? 'succeeded' : 'failed'
+      const error = body.success ? null : (body.error ?? 'failed')
+      const finish = (from: ActionStatus) =>
+        ledger.transition(actionId, {
+          from: [from],
+          to,
+          patch: { result: body.result ?? null, error },
+          event: { event_type: to, meta: { by: by(p), error, executor: MCP_EXECUTOR, gateway: leaseId } },
+        })
+      if (startedHere.delete(actionId)) {
+        try {
+          await finish('executing')
+          return
+        } catch (err) {
+          // No longer executing (the orphan sweep, a withdraw race): the read below says what it is.
+          if (!(err instanceof LedgerError && err.code === 'INVALID_TRANSITION')) throw err
+        }
+      }
       const rec = await own(actionId)
       // executing: the call ran (started here); allowed or approved: it never ran (the client gave up first), which
       // the relay reports as a failure, as POST /result allows.
       if (rec.status !== 'executing' && rec.status !== 'allowed' && rec.status !== 'approved') {
         throw conflict(`Action is not in executing, allowed or approved status (it is ${rec.status})`)
       }
-      const to = body.success ? 'succeeded' : 'failed'
-      const error = body.success ? null : (body.error ?? 'failed')
       try {
-        await ledger.transition(actionId, {
-          from: [rec.status],
-          to,
-          patch: { result: body.result ?? null, error },
-          event: { event_type: to, meta: { by: by(p), error, executor: MCP_EXECUTOR, gateway: leaseId } },
-        })
+        await finish(rec.status)
       } catch (err) {
         if (err instanceof LedgerError && err.code === 'INVALID_TRANSITION') throw conflict(`Action ${actionId} changed status meanwhile; its outcome was not recorded`)
         throw err

@@ -194,6 +194,22 @@ describe('the in-process gate (gateFor)', () => {
     expect((await api(h, 'GET', '/v1/ledger/verify', TOKENS.admin)).body).toMatchObject({ ok: true })
   })
 
+  it('a call started at submit that left executing before its report (failed by a sweep meanwhile) is refused 409 with its status; nothing is overwritten', async () => {
+    const gate = host.gateFor(A1)
+    const a = await gate.submit(req('read_file'), 'k-report-race')
+    expect(a.status).toBe('executing')
+    // What the orphan sweep of a restarted gateway does to an execution it finds (the ledger's own compare-and-set).
+    await h.ledger.transition(a.id, { from: ['executing'], to: 'failed', patch: { error: 'reported elsewhere' }, event: { event_type: 'failed', meta: { by: 'sweep' } } })
+    await expect(gate.report(a.id, { success: true, result: { mcp: { bytes: 1 } } })).rejects.toMatchObject({ status: 409, message: expect.stringMatching(/it is failed/) })
+    expect((await api(h, 'GET', `/v1/actions/${a.id}`, TOKENS.admin)).body).toMatchObject({ status: 'failed', error: 'reported elsewhere', result: null })
+    // Another principal's gate never reports it, started or not.
+    const other = host.gateFor({ name: 'bot2', role: 'agent', kind: 'scoped', agentId: 'a2' })
+    const b = await gate.submit(req('read_file'), 'k-report-other')
+    await expect(other.report(b.id, { success: true })).rejects.toMatchObject({ status: 403 })
+    await gate.report(b.id, { success: true })
+    expect((await api(h, 'GET', '/v1/ledger/verify', TOKENS.admin)).body).toMatchObject({ ok: true })
+  })
+
   it('a held call waits on the ledger until a person decides; the approval releases it and start is a compare-and-set', async () => {
     const gate = host.gateFor(A1)
     const a = await gate.submit(req('write_file'), 'k-2')

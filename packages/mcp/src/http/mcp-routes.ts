@@ -14,6 +14,10 @@ import { readMessages } from './read-messages.js'
 import { RPC_SERVER_ERROR, RPC_SESSION_NOT_FOUND, rpcErrorResponse } from './rpc-response.js'
 import { SessionRegistry, type SessionLimits } from './session-registry.js'
 import { startSession, type Session } from './session-start.js'
+import { sendCompleteSseAtOnce } from './sse-answer.js'
+
+/** How long a POST's answer stream may stay empty before its headers go out (then it is streamed, see sse-answer). */
+const SSE_WAIT_MS = 250
 
 export interface McpRoutesOptions {
   servers: McpServers
@@ -198,8 +202,11 @@ export function mcpRoutes(o: McpRoutesOptions): McpRoutes {
         parsedBody === undefined ? undefined : { parsedBody },
       )
       // Notifications only (202) or a refusal: nothing stays open. A GET stream stays open until the client leaves.
-      if (!(res.headers.get('content-type') ?? '').startsWith('text/event-stream')) done()
-      return res
+      if (!(res.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
+        done()
+        return res
+      }
+      return requestIds.length > 0 ? await sendCompleteSseAtOnce(res, SSE_WAIT_MS) : res
     } catch (err) {
       done()
       throw err
